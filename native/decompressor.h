@@ -1,0 +1,43 @@
+// Native handle over one LZ4F_dctx: streaming decompression, sync and async.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "context_wrap.h"
+#include "frame_decoder.h"
+
+namespace lz4framed {
+
+class Decompressor : public ContextWrap<Decompressor> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6c7a3466726d6564ULL, 0x4465636f6d707273ULL};
+  static constexpr const char* kClassName = "Decompressor";
+
+  static Napi::Function Define(Napi::Env env);
+  explicit Decompressor(const Napi::CallbackInfo& info);
+  size_t NativeBytes() const;
+  // Copies the decoder's offsets and frame info for the getters while no job runs.
+  void Refresh();
+
+ private:
+  Napi::Value Step(const Napi::CallbackInfo& info, bool async);
+  Napi::Value Update(const Napi::CallbackInfo& info) { return Step(info, false); }
+  Napi::Value UpdateAsync(const Napi::CallbackInfo& info) { return Step(info, true); }
+  Napi::Value End(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value GetFrameInfo(const Napi::CallbackInfo& info);
+  Napi::Value GetInputOffset(const Napi::CallbackInfo& info);
+  Napi::Value GetOutputOffset(const Napi::CallbackInfo& info);
+  Napi::Value GetNextInputHint(const Napi::CallbackInfo& info);
+
+  std::unique_ptr<FrameDecoder> decoder_;
+  uint64_t inputOffset_ = 0;
+  uint64_t outputOffset_ = 0;
+  size_t nextInputHint_ = 0;
+  bool hasFrameInfo_ = false;
+  LZ4F_frameInfo_t frameInfo_{};
+};
+
+}  // namespace lz4framed

@@ -1,0 +1,133 @@
+#include "frame_decoder.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "dctx_state.h"
+#include "frame_info.h"
+
+namespace lz4framed {
+namespace {
+
+// Whether `bytes` could be the beginning of a frame's magic number: LZ4 0x184D2204, or
+// skippable 0x184D2A50..0x184D2A5F, little-endian.
+bool CouldBeginFrame(const uint8_t* bytes, size_t n) {
+  const uint8_t frame[4] = {0x04, 0x22, 0x4D, 0x18};
+  const uint8_t skippable[4] = {0x50, 0x2A, 0x4D, 0x18};
+  bool isFrame = true;
+  bool isSkippable = true;
+  for (size_t i = 0; i < n && i < 4; i++) {
+    isFrame = isFrame && bytes[i] == frame[i];
+    isSkippable = isSkippable && (i == 0 ? (bytes[0] & 0xF0) == skippable[0] : bytes[i] == skippable[i]);
+  }
+  return isFrame || isSkippable;
+}
+
+}  // namespace
+
+FrameDecoder::FrameDecoder(DecompressSettings settings) : settings_(std::move(settings)) {}
+
+FrameDecoder::~FrameDecoder() { LZ4F_freeDecompressionContext(dctx_); }
+
+bool FrameDecoder::Init(Failure* failure) {
+  size_t r = LZ4F_createDecompressionContext(&dctx_, LZ4F_VERSION);
+  if (LZ4F_isError(r)) {
+    SetLz4fFailure(failure, r, "creating a decompression context");
+    return false;
+  }
+  return true;
+}
+
+size_t FrameDecoder::BlockSize() const {
+  LZ4F_frameInfo_t info;
+  return FrameInfo(&info) ? BlockSizeBytes(info.blockSizeID) : BlockSizeBytes(LZ4F_max64KB);
+}
+
+bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
+  if (failed_) {
+    *failure = failed_;
+    return false;
+  }
+  LZ4F_decompressOptions_t options{};
+  // stableDst = 0: liblz4 copies the history window into its own buffer at the end of each call,
+  // so it never keeps a pointer into output we hand back to JS (DESIGN.md).
+  options.stableDst = 0;
+  options.skipChecksums = settings_.skipChecksums ? 1 : 0;
+  const uint8_t* dict = settings_.hasDictionary ? settings_.dictionary.data() : nullptr;
+  size_t dictSize = settings_.dictionary.size();
+
+  size_t pos = 0;
+  for (;;) {
+    uint8_t* dst;
+    size_t room;
+    if (!out->Next(BlockSize(), &dst, &room, failure)) return false;
+    size_t dstSize = room;
+    size_t srcSize = input.size - pos;
+    size_t r = dict ? LZ4F_decompress_usingDict(dctx_, dst, &dstSize, input.data + pos, &srcSize, dict, dictSize, &options)
+                    : LZ4F_decompress(dctx_, dst, &dstSize, input.data + pos, &srcSize, &options);
+    // Bytes liblz4 consumed before failing are not counted: the offset stays where a retry with
+    // good data would begin.
+    if (LZ4F_isError(r)) {
+      SetLz4fFailure(&failed_, r, "decompressing");
+      *failure = failed_;
+      return false;
+    }
+    for (size_t i = 0; i < srcSize && frameStartLen_ < sizeof frameStart_; i++) {
+      frameStart_[frameStartLen_++] = input.data[pos + i];
+    }
+    pos += srcSize;
+    inputOffset_ += srcSize;
+    out->Commit(dstSize);
+    outputOffset_ += dstSize;
+    if (out->OverLimit()) {
+      SetOutputTooLarge(failure, out->limit());
+      return false;
+    }
+    // A call with nothing to consume or flush (the drain after a full output buffer) only says
+    // what a new frame would need; it must not hide that the last call ended a frame.
+    if (srcSize == 0 && dstSize == 0) break;
+    nextHint_ = r;
+    if (r == 0) {
+      headerSeen_ = true;
+      frameStartLen_ = 0;
+    }
+    // Done when the input is used up and liblz4 had room to spare (nothing left to flush).
+    if (pos == input.size && dstSize < room) break;
+  }
+  return true;
+}
+
+bool FrameDecoder::Finish(Failure* failure) const {
+  if (failed_) {
+    *failure = failed_;
+    return false;
+  }
+  if (inputOffset_ == 0) {
+    failure->Set(Failure::Kind::NoData, kNoData, "input is empty: an LZ4 frame was expected");
+    return false;
+  }
+  if (nextHint_ == 0) return true;
+  if (frameStartLen_ > 0 && !CouldBeginFrame(frameStart_, frameStartLen_)) {
+    failure->Set(Failure::Kind::Error, "ERR_LZ4F_FRAMETYPE_UNKNOWN",
+                 "data after the last frame is not an LZ4 frame (frameType_unknown)");
+    return false;
+  }
+  failure->Set(Failure::Kind::NoData, kNoData, "input ended inside an LZ4 frame (truncated input)");
+  return false;
+}
+
+bool FrameDecoder::FrameInfo(LZ4F_frameInfo_t* info) const {
+  if (dctx_ == nullptr) return false;
+  bool inFrame = lz4framed_dctx_frame_info(dctx_, info) != 0;
+  return inFrame || headerSeen_;
+}
+
+size_t FrameDecoder::NativeBytes() const {
+  if (dctx_ == nullptr) return 0;
+  LZ4F_frameInfo_t info;
+  size_t block = FrameInfo(&info) ? BlockSizeBytes(info.blockSizeID) : 0;
+  // tmpIn (a block + checksum) and tmpOutBuffer (a block + the 64 KiB window when linked).
+  return sizeof(void*) * 32 + 2 * block + 128 * 1024 + settings_.dictionary.size();
+}
+
+}  // namespace lz4framed

@@ -1,0 +1,126 @@
+#include "frame_encoder.h"
+
+#include <lz4.h>
+#include <lz4hc.h>
+
+#include "frame_info.h"
+
+namespace lz4framed {
+namespace {
+
+// The header must carry dictID only when the caller gave one; 0 means "no dictID" to liblz4.
+LZ4F_CDict* MakeCDict(const CompressSettings& settings) {
+  if (!settings.hasDictionary) return nullptr;
+  return LZ4F_createCDict(settings.dictionary.data(), settings.dictionary.size());
+}
+
+}  // namespace
+
+FrameEncoder::FrameEncoder(CompressSettings settings) : settings_(std::move(settings)) {}
+
+FrameEncoder::~FrameEncoder() {
+  LZ4F_freeCompressionContext(cctx_);
+  LZ4F_freeCDict(cdict_);
+}
+
+bool FrameEncoder::Init(Failure* failure) {
+  size_t r = LZ4F_createCompressionContext(&cctx_, LZ4F_VERSION);
+  if (LZ4F_isError(r)) {
+    SetLz4fFailure(failure, r, "creating a compression context");
+    return false;
+  }
+  if (settings_.hasDictionary && (cdict_ = MakeCDict(settings_)) == nullptr) {
+    SetOutOfMemory(failure);
+    return false;
+  }
+  return true;
+}
+
+bool FrameEncoder::Run(ByteView input, Mode mode, ScratchBuffer* out, size_t* written, Failure* failure) {
+  const LZ4F_preferences_t& prefs = settings_.prefs;
+  // compressBound covers the input plus whatever the context buffered, and a flush or an end.
+  size_t need = (inFrame_ ? 0 : LZ4F_HEADER_SIZE_MAX) + LZ4F_compressBound(input.size, &prefs);
+  if (!out->Reserve(need)) {
+    SetOutOfMemory(failure);
+    return false;
+  }
+  uint8_t* dst = out->data();
+  size_t pos = 0;
+  size_t r;
+  if (!inFrame_) {
+    r = cdict_ ? LZ4F_compressBegin_usingCDict(cctx_, dst, need, cdict_, &prefs) : LZ4F_compressBegin(cctx_, dst, need, &prefs);
+    if (LZ4F_isError(r)) {
+      SetLz4fFailure(failure, r, "beginning a frame");
+      return false;
+    }
+    pos += r;
+    inFrame_ = true;
+  }
+  if (input.size > 0) {
+    r = LZ4F_compressUpdate(cctx_, dst + pos, need - pos, input.data, input.size, nullptr);
+    if (LZ4F_isError(r)) {
+      inFrame_ = false;  // liblz4 leaves the context undefined after an error: start afresh
+      SetLz4fFailure(failure, r, "compressing");
+      return false;
+    }
+    pos += r;
+  }
+  if (mode != Mode::Update) {
+    r = mode == Mode::End ? LZ4F_compressEnd(cctx_, dst + pos, need - pos, nullptr)
+                          : LZ4F_flush(cctx_, dst + pos, need - pos, nullptr);
+    if (mode == Mode::End) inFrame_ = false;
+    if (LZ4F_isError(r)) {
+      inFrame_ = false;
+      SetLz4fFailure(failure, r, mode == Mode::End ? "ending the frame" : "flushing");
+      return false;
+    }
+    pos += r;
+  }
+  *written = pos;
+  return true;
+}
+
+size_t FrameEncoder::NativeBytes() const {
+  const LZ4F_preferences_t& prefs = settings_.prefs;
+  size_t block = BlockSizeBytes(prefs.frameInfo.blockSizeID);
+  size_t buffered = prefs.frameInfo.blockMode == LZ4F_blockLinked ? block + 128 * 1024 : block;
+  size_t state = prefs.compressionLevel >= LZ4HC_CLEVEL_MIN ? sizeof(LZ4_streamHC_t) : sizeof(LZ4_stream_t);
+  size_t dict = cdict_ ? sizeof(LZ4_streamHC_t) + sizeof(LZ4_stream_t) + settings_.dictionary.size() : 0;
+  return (cctx_ ? buffered + state : 0) + dict;
+}
+
+size_t OneShotBound(const CompressSettings& settings, size_t inputSize) {
+  return LZ4F_compressFrameBound(inputSize, &settings.prefs);
+}
+
+bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* dst, size_t capacity, size_t* written,
+                     Failure* failure) {
+  size_t r;
+  if (settings.hasDictionary) {
+    LZ4F_cctx* cctx = nullptr;
+    r = LZ4F_createCompressionContext(&cctx, LZ4F_VERSION);
+    if (LZ4F_isError(r)) {
+      SetLz4fFailure(failure, r, "creating a compression context");
+      return false;
+    }
+    LZ4F_CDict* cdict = MakeCDict(settings);
+    if (cdict == nullptr) {
+      LZ4F_freeCompressionContext(cctx);
+      SetOutOfMemory(failure);
+      return false;
+    }
+    r = LZ4F_compressFrame_usingCDict(cctx, dst, capacity, input.data, input.size, cdict, &settings.prefs);
+    LZ4F_freeCDict(cdict);
+    LZ4F_freeCompressionContext(cctx);
+  } else {
+    r = LZ4F_compressFrame(dst, capacity, input.data, input.size, &settings.prefs);
+  }
+  if (LZ4F_isError(r)) {
+    SetLz4fFailure(failure, r, "compressing");
+    return false;
+  }
+  *written = r;
+  return true;
+}
+
+}  // namespace lz4framed

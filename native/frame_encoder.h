@@ -1,0 +1,42 @@
+// Pure C++ over LZ4F_cctx (no N-API), so the same code runs on the main thread for the sync
+// methods and on the threadpool for the async ones.
+#pragma once
+
+#include <lz4frame.h>
+
+#include "bytes.h"
+#include "errors.h"
+#include "preferences.h"
+
+namespace lz4framed {
+
+// Streaming encoder: one frame at a time, a new one begun by the first call after End.
+class FrameEncoder {
+ public:
+  enum class Mode { Update, Flush, End };
+
+  explicit FrameEncoder(CompressSettings settings);
+  FrameEncoder(const FrameEncoder&) = delete;
+  FrameEncoder& operator=(const FrameEncoder&) = delete;
+  ~FrameEncoder();
+
+  // False when liblz4 could not allocate the context (the failure says so).
+  bool Init(Failure* failure);
+  // Compresses `input` (then flushes or ends the frame as `mode` says) into `out`, from offset 0.
+  bool Run(ByteView input, Mode mode, ScratchBuffer* out, size_t* written, Failure* failure);
+  // Approximate native memory held, for the GC's external-memory accounting.
+  size_t NativeBytes() const;
+
+ private:
+  CompressSettings settings_;
+  LZ4F_cctx* cctx_ = nullptr;
+  LZ4F_CDict* cdict_ = nullptr;
+  bool inFrame_ = false;
+};
+
+// One-shot frame of the whole input; `dst` must hold OneShotBound bytes.
+size_t OneShotBound(const CompressSettings& settings, size_t inputSize);
+bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* dst, size_t capacity, size_t* written,
+                     Failure* failure);
+
+}  // namespace lz4framed

@@ -1,0 +1,67 @@
+// The work items of every operation, sync or async. A sync call runs `Run()` then `Finish()`
+// on the main thread; an async call hands the same item to AsyncJob, so both paths share one
+// implementation and give the same results.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "bytes.h"
+#include "errors.h"
+#include "frame_decoder.h"
+#include "frame_encoder.h"
+#include "output_sink.h"
+
+namespace lz4framed {
+
+// A Buffer of `used` bytes from one of `capacity` bytes: the same memory when little would be
+// wasted, else an exact copy so a small result does not pin a large allocation.
+Napi::Buffer<uint8_t> ShrinkToFit(Napi::Env env, Napi::Buffer<uint8_t> buffer, size_t used);
+
+// Streaming compression step on a context's encoder and scratch buffer.
+struct EncodeStep {
+  FrameEncoder* encoder = nullptr;
+  ScratchBuffer* scratch = nullptr;
+  ByteView input;
+  FrameEncoder::Mode mode = FrameEncoder::Mode::Update;
+  size_t written = 0;
+  Failure failure;
+
+  void Run() { encoder->Run(input, mode, scratch, &written, &failure); }
+  Napi::Value Finish(Napi::Env env);
+};
+
+// One-shot compression into a Buffer of the frame bound allocated on the main thread.
+struct CompressFrame {
+  CompressSettings settings;
+  ByteView input;
+  Napi::Reference<Napi::Buffer<uint8_t>> output;
+  uint8_t* dst = nullptr;
+  size_t capacity = 0;
+  size_t written = 0;
+  Failure failure;
+
+  void Run() { CompressOneShot(settings, input, dst, capacity, &written, &failure); }
+  Napi::Value Finish(Napi::Env env);
+};
+
+// Decoding of one chunk (a context's update) or of a whole input (one-shot, `finish` set:
+// the decoder is owned and the end of input is checked). A NoData error carries the output
+// decoded before the input ran out.
+struct DecodeStep {
+  FrameDecoder* decoder = nullptr;
+  std::unique_ptr<FrameDecoder> ownedDecoder;
+  ByteView input;
+  bool finish = false;
+  std::unique_ptr<OutputSink> sink;
+  Napi::Reference<Napi::Buffer<uint8_t>> preallocated;
+  Failure failure;
+
+  void Run() {
+    if (decoder->Feed(input, sink.get(), &failure) && finish) decoder->Finish(&failure);
+  }
+  Napi::Value Finish(Napi::Env env);
+};
+
+}  // namespace lz4framed

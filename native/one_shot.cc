@@ -1,0 +1,77 @@
+#include "one_shot.h"
+
+#include "async_job.h"
+#include "frame_info.h"
+#include "jobs.h"
+#include "preferences.h"
+
+namespace lz4framed {
+namespace {
+
+// No LZ4 block decodes to more than 255 bytes per input byte (a run-length byte encodes at
+// most 255); a header declaring more is lying, and its size is not worth preallocating.
+constexpr uint64_t kMaxExpansion = 255;
+
+// Everything is read and allocated on the main thread; Run() then only touches plain memory.
+CompressFrame PrepareCompress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ByteView input = ReadBytes(info[0], "input");
+  CompressFrame job;
+  job.settings = ReadCompressSettings(info[1]);
+  job.input = input;
+  job.capacity = OneShotBound(job.settings, input.size);
+  Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, job.capacity);
+  job.dst = out.Data();
+  job.output = Napi::Persistent(out);
+  return job;
+}
+
+DecodeStep PrepareDecompress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ByteView input = ReadBytes(info[0], "input");
+  DecompressSettings settings = ReadDecompressSettings(info[1]);
+  DecodeStep job;
+  job.sink = std::make_unique<OutputSink>(settings.maxOutputLength);
+  job.ownedDecoder = std::make_unique<FrameDecoder>(std::move(settings));
+  job.decoder = job.ownedDecoder.get();
+  job.input = input;
+  job.finish = true;
+  Failure failure;
+  if (!job.decoder->Init(&failure)) ThrowFailure(env, failure);
+  uint64_t declared = 0;
+  if (DeclaredContentSize(input, &declared) && declared > 0 && declared <= job.sink->limit() &&
+      declared <= kMaxExpansion * input.size) {
+    Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, static_cast<size_t>(declared));
+    job.sink->Preallocate(out.Data(), out.Length());
+    job.preallocated = Napi::Persistent(out);
+  } else {
+    job.sink->SizeHint(input.size * 4);
+  }
+  return job;
+}
+
+}  // namespace
+
+Napi::Value CompressSync(const Napi::CallbackInfo& info) {
+  CompressFrame job = PrepareCompress(info);
+  job.Run();
+  return job.Finish(info.Env());
+}
+
+Napi::Value CompressAsync(const Napi::CallbackInfo& info) {
+  CompressFrame job = PrepareCompress(info);
+  return AsyncJob<CompressFrame>::Start(info.Env(), std::move(job), {info[0]});
+}
+
+Napi::Value DecompressSync(const Napi::CallbackInfo& info) {
+  DecodeStep job = PrepareDecompress(info);
+  job.Run();
+  return job.Finish(info.Env());
+}
+
+Napi::Value DecompressAsync(const Napi::CallbackInfo& info) {
+  DecodeStep job = PrepareDecompress(info);
+  return AsyncJob<DecodeStep>::Start(info.Env(), std::move(job), {info[0]});
+}
+
+}  // namespace lz4framed
