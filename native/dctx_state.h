@@ -1,4 +1,5 @@
-/* The C API of dctx_state.c, the one file that knows the layout of liblz4's LZ4F_dctx. */
+/* The C API of dctx_state.c, the one file that knows the layout of liblz4's LZ4F_dctx:
+ * frame info between frames, deep clone, and checkpoints (serialize / validate / restore). */
 #ifndef LZ4FRAMED_DCTX_STATE_H
 #define LZ4FRAMED_DCTX_STATE_H
 
@@ -14,6 +15,64 @@ extern "C" {
  * header was decoded (liblz4's public getter reports nothing between frames). Returns 1 when the
  * decoder is inside a frame past its header, 0 otherwise. */
 int lz4framed_dctx_frame_info(const LZ4F_dctx* dctx, LZ4F_frameInfo_t* info);
+
+/* What the C++ decoder (native/frame_decoder.cc) keeps beside LZ4F_dctx. It travels inside every
+ * checkpoint so that a restored decoder reports the same offsets and end-of-input verdicts. */
+typedef struct {
+    uint64_t input_offset;    /* compressed bytes consumed since the stream began */
+    uint64_t output_offset;   /* decoded bytes produced since the stream began */
+    uint64_t frame_output;    /* decoded bytes produced since the current frame began */
+    uint64_t next_hint;       /* liblz4's last return value (0 exactly at a frame boundary) */
+    uint8_t header_seen;      /* 1 once any frame header was decoded */
+    uint8_t frame_start_len;  /* 0..4: bytes of frame_start in use */
+    uint8_t frame_start[4];   /* first bytes after the last frame boundary */
+    uint8_t skip_checksums;   /* decoder option; a restore must use the same */
+    uint64_t dictionary_hash; /* XXH64 (seed 0) of the decoder's dictionary, 0 without one */
+} lz4framed_stream_t;
+
+/* What readCheckpointInfo() shows, read from a validated blob without restoring it. */
+typedef struct {
+    uint64_t input_offset;
+    uint64_t output_offset;
+    unsigned stage;             /* liblz4's dStage number (see checkpoint format docs) */
+    int block_linked;           /* the current frame uses linked blocks */
+    uint32_t history_length;    /* bytes of output the history window needs (0..65536) */
+    int history_embedded;       /* 1: those bytes are in the blob; 0: the caller supplies them */
+    size_t byte_length;         /* size of the blob */
+} lz4framed_checkpoint_info_t;
+
+/* Serializes the decoder. `dictionary` is the decoder's own dictionary buffer (the one passed to
+ * LZ4F_decompress_usingDict), or NULL. With omit_history, the window bytes that came from the
+ * output are left out and only their length and XXH64 are stored. Returns the blob size; with
+ * out == NULL it only computes that size. Returns 0 and sets *why when the state cannot be
+ * serialized (never for a decoder that is not in an error state). */
+size_t lz4framed_checkpoint_save(const LZ4F_dctx* dctx, const lz4framed_stream_t* stream,
+                                 const uint8_t* dictionary, size_t dictionary_size, int omit_history,
+                                 uint8_t* out, size_t capacity, const char** why);
+
+/* Validates a blob (magic, versions, checksum, every field against its stage and block size,
+ * exact length) and fills *info. Returns 1, or 0 with *why set. Touches nothing else. */
+int lz4framed_checkpoint_info(const uint8_t* blob, size_t size, lz4framed_checkpoint_info_t* info,
+                              const char** why);
+
+/* Restores a decoder. Validates everything before allocating or copying anything. `history` is
+ * required (history_length bytes: the output just before output_offset) when the blob omits it,
+ * and must be NULL/0 otherwise; its XXH64 must match. `dictionary` is the new decoder's own
+ * dictionary (it must outlive the decoder) and must hash to the blob's dictionary_hash;
+ * skip_checksums must equal the blob's. On success returns 1, *out is a new context (free it
+ * with LZ4F_freeDecompressionContext) and *stream is filled; else returns 0 with *why set. */
+int lz4framed_checkpoint_restore(const uint8_t* blob, size_t size, const uint8_t* history, size_t history_size,
+                                 const uint8_t* dictionary, size_t dictionary_size, int skip_checksums,
+                                 LZ4F_dctx** out, lz4framed_stream_t* stream, const char** why);
+
+/* A deep copy with its own buffers and its own history window. A window that pointed into
+ * src_dictionary points into dst_dictionary (the clone's own copy, same bytes) in the copy.
+ * Returns NULL when memory runs out. */
+LZ4F_dctx* lz4framed_dctx_clone(const LZ4F_dctx* src, const uint8_t* src_dictionary, const uint8_t* dst_dictionary,
+                                size_t dictionary_size);
+
+/* XXH64 with seed 0, as stored in the blob, for the C++ side's dictionary hash. */
+uint64_t lz4framed_hash64(const void* data, size_t size);
 
 #ifdef __cplusplus
 }

@@ -79,6 +79,7 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
     inputOffset_ += srcSize;
     out->Commit(dstSize);
     outputOffset_ += dstSize;
+    frameOutput_ += dstSize;
     if (out->OverLimit()) {
       SetOutputTooLarge(failure, out->limit());
       return false;
@@ -90,6 +91,7 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
     if (r == 0) {
       headerSeen_ = true;
       frameStartLen_ = 0;
+      frameOutput_ = 0;
     }
     // Done when the input is used up and liblz4 had room to spare (nothing left to flush).
     if (pos == input.size && dstSize < room) break;

@@ -44,6 +44,8 @@ class FrameDecoder {
   Failure failed_;
   uint64_t inputOffset_ = 0;
   uint64_t outputOffset_ = 0;
+  // Output since the current frame began: tells a checkpoint which window bytes are output.
+  uint64_t frameOutput_ = 0;
   // liblz4's hint after the last call; 0 exactly at a frame boundary.
   size_t nextHint_ = 0;
   bool headerSeen_ = false;

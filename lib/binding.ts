@@ -1,0 +1,90 @@
+// Loads the native addon (a prebuild from prebuilds/ or a local build from build/) and types it.
+// Nothing here is part of the public API: lib/ classes wrap every native handle.
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Options exactly as native/preferences.cc reads them (already validated by options.ts). */
+export interface NativeCompressOptions {
+  level: number;
+  blockSizeId: number;
+  blockLinked: boolean;
+  contentChecksum: boolean;
+  blockChecksum: boolean;
+  contentSize: number;
+  favorDecSpeed: boolean;
+  autoFlush: boolean;
+  dictionary?: Uint8Array;
+  dictId: number;
+}
+
+export interface NativeDecompressOptions {
+  dictionary?: Uint8Array;
+  skipChecksums: boolean;
+  maxOutputLength: number;
+}
+
+export interface NativeFrameInfo {
+  skippable: boolean;
+  blockSize: number;
+  blockLinked: boolean;
+  contentChecksum: boolean;
+  blockChecksum: boolean;
+  contentSize: number | undefined;
+  dictId: number | undefined;
+  headerSize: number;
+}
+
+export interface NativeCompressor {
+  update(chunk: Uint8Array): Buffer;
+  flush(): Buffer;
+  end(chunk?: Uint8Array): Buffer;
+  updateAsync(chunk: Uint8Array): Promise<Buffer>;
+  flushAsync(): Promise<Buffer>;
+  endAsync(chunk?: Uint8Array): Promise<Buffer>;
+  close(): void;
+}
+
+export interface NativeDecompressor {
+  update(chunk: Uint8Array): Buffer;
+  updateAsync(chunk: Uint8Array): Promise<Buffer>;
+  end(): void;
+  close(): void;
+  readonly frameInfo: NativeFrameInfo | undefined;
+  readonly inputOffset: number;
+  readonly outputOffset: number;
+  readonly nextInputHint: number;
+}
+
+export interface Binding {
+  Compressor: new (options: NativeCompressOptions) => NativeCompressor;
+  Decompressor: new (options: NativeDecompressOptions) => NativeDecompressor;
+  setErrorClasses(error: Function, noData: Function): void;
+  compressSync(input: Uint8Array, options: NativeCompressOptions): Buffer;
+  compress(input: Uint8Array, options: NativeCompressOptions): Promise<Buffer>;
+  decompressSync(input: Uint8Array, options: NativeDecompressOptions): Buffer;
+  decompress(input: Uint8Array, options: NativeDecompressOptions): Promise<Buffer>;
+  getFrameInfo(input: Uint8Array): NativeFrameInfo;
+  LZ4_VERSION: string;
+  LZ4_VERSION_NUMBER: number;
+  LZ4F_VERSION: number;
+  LEVEL_MAX: number;
+  LEVEL_HC_MIN: number;
+  LEVEL_FAST_MIN: number;
+}
+
+// The package root, whether this file runs compiled (dist/cjs) or from source (lib/, in tests).
+function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'binding.gyp'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('lz4framed: cannot find the package root (binding.gyp)');
+    dir = parent;
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load: (dir: string) => Binding = require('node-gyp-build');
+
+export const packageDir: string = packageRoot();
+export const binding: Binding = load(packageDir);

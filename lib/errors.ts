@@ -1,0 +1,26 @@
+import { binding } from './binding';
+
+/** Every error lz4framed raises about data or state carries a stable `code`. */
+export class Lz4FramedError extends Error {
+  readonly code: string;
+
+  constructor(message: string, code: string) {
+    super(message);
+    this.name = 'Lz4FramedError';
+    this.code = code;
+  }
+}
+
+/** The input ended inside a frame (or was empty). `partial` holds what was decoded before. */
+export class Lz4FramedNoDataError extends Lz4FramedError {
+  readonly partial: Buffer;
+
+  constructor(message: string, partial: Buffer = Buffer.alloc(0)) {
+    super(message, 'ERR_LZ4_NO_DATA');
+    this.name = 'Lz4FramedNoDataError';
+    this.partial = partial;
+  }
+}
+
+// The addon builds these classes itself, so errors thrown on the native side are instances too.
+binding.setErrorClasses(Lz4FramedError, Lz4FramedNoDataError);

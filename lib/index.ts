@@ -1,0 +1,34 @@
+// lz4framed: the LZ4 frame format for Node.js over liblz4, with a checkpointable decompressor.
+import * as fs from 'fs';
+import * as path from 'path';
+import { binding, packageDir } from './binding';
+import { BLOCK_SIZES } from './options';
+
+export { Lz4FramedError, Lz4FramedNoDataError } from './errors';
+export { compress, compressSync, decompress, decompressSync, getFrameInfo } from './one-shot';
+export { Compressor } from './compressor';
+export { Decompressor } from './decompressor';
+export type { FrameInfo } from './frame-info';
+export type { BinaryInput } from './input';
+export type { BlockSize, CompressOptions, CompressorOptions, DecompressOptions } from './options';
+
+/** Version of the compiled liblz4, e.g. '1.10.0'. */
+export const LZ4_VERSION: string = binding.LZ4_VERSION;
+/** liblz4's frame API version (LZ4F_VERSION). */
+export const LZ4F_VERSION: number = binding.LZ4F_VERSION;
+/** This package's version. */
+export const version: string = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
+
+export const constants = Object.freeze({
+  BLOCK_SIZES,
+  BLOCK_SIZE_64KB: 65536,
+  BLOCK_SIZE_256KB: 262144,
+  BLOCK_SIZE_1MB: 1048576,
+  BLOCK_SIZE_4MB: 4194304,
+  /** Fastest level with default acceleration; negative levels trade ratio for speed. */
+  LEVEL_DEFAULT: 0,
+  LEVEL_FAST_MIN: binding.LEVEL_FAST_MIN,
+  /** First high-compression (HC) level. */
+  LEVEL_HC_MIN: binding.LEVEL_HC_MIN,
+  LEVEL_MAX: binding.LEVEL_MAX,
+});

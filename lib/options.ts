@@ -1,0 +1,136 @@
+// The one place where public options are validated and mapped onto what the addon reads.
+import { constants as bufferConstants } from 'buffer';
+import { binding, NativeCompressOptions, NativeDecompressOptions } from './binding';
+import { BinaryInput, describe, toBytes } from './input';
+
+/** Frame block sizes liblz4 supports, in bytes. */
+export const BLOCK_SIZES = [65536, 262144, 1048576, 4194304] as const;
+export type BlockSize = (typeof BLOCK_SIZES)[number];
+
+export interface CompressOptions {
+  /** 0 (default) to 2: fast; 3 to 12: high compression (HC); negative: faster, less compression. */
+  level?: number;
+  /** Maximum block size in bytes: 65536 (default), 262144, 1048576 or 4194304. */
+  blockSize?: number;
+  /** Blocks reference earlier blocks (better ratio; default true). */
+  blockLinked?: boolean;
+  /** Store an XXH32 checksum of the content (default true, as the lz4 CLI). */
+  contentChecksum?: boolean;
+  /** Store an XXH32 checksum after each block (default false). */
+  blockChecksum?: boolean;
+  /** One-shot functions: store the input's length in the header (default true). */
+  contentSize?: boolean;
+  /** HC levels: favour decompression speed over ratio (default false). */
+  favorDecSpeed?: boolean;
+  /** A dictionary the decompressor must be given too (only its last 64 KiB matter). */
+  dictionary?: BinaryInput;
+  /** Dictionary id stored in the header (uint32), to tell dictionaries apart. */
+  dictId?: number;
+}
+
+export interface CompressorOptions extends Omit<CompressOptions, 'contentSize'> {
+  /** A pledged number of bytes for each frame, stored in the header and checked at its end. */
+  contentSize?: number;
+  /** Emit each block as soon as it is complete instead of buffering (default false). */
+  autoFlush?: boolean;
+}
+
+export interface DecompressOptions {
+  /** The dictionary the data was compressed with. */
+  dictionary?: BinaryInput;
+  /** Do not verify block and content checksums (default false). */
+  skipChecksums?: boolean;
+  /** Largest output of one call; more is a RangeError with code ERR_BUFFER_TOO_LARGE. */
+  maxOutputLength?: number;
+}
+
+function check(options: unknown, known: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new TypeError(`unknown option "${key}"`);
+  }
+  return options as Record<string, unknown>;
+}
+
+function bool(o: Record<string, unknown>, name: string, fallback: boolean): boolean {
+  const v = o[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new TypeError(`options.${name} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+function integer(o: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+  const v = o[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number') throw new TypeError(`options.${name} must be a number, got ${describe(v)}`);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new RangeError(`options.${name} must be an integer from ${min} to ${max}, got ${v}`);
+  }
+  return v;
+}
+
+function blockSizeId(o: Record<string, unknown>): number {
+  const v = o.blockSize;
+  if (v === undefined) return 4;
+  if (typeof v !== 'number') throw new TypeError(`options.blockSize must be a number, got ${describe(v)}`);
+  const index = (BLOCK_SIZES as readonly number[]).indexOf(v);
+  if (index < 0) throw new RangeError(`options.blockSize must be one of ${BLOCK_SIZES.join(', ')}, got ${v}`);
+  return index + 4;
+}
+
+function dictionary(o: Record<string, unknown>): Uint8Array | undefined {
+  return o.dictionary === undefined ? undefined : toBytes(o.dictionary, 'options.dictionary');
+}
+
+const COMPRESS_KEYS = [
+  'level',
+  'blockSize',
+  'blockLinked',
+  'contentChecksum',
+  'blockChecksum',
+  'contentSize',
+  'favorDecSpeed',
+  'dictionary',
+  'dictId',
+] as const;
+
+function commonCompress(o: Record<string, unknown>): Omit<NativeCompressOptions, 'contentSize' | 'autoFlush'> {
+  return {
+    level: integer(o, 'level', 0, binding.LEVEL_FAST_MIN, binding.LEVEL_MAX),
+    blockSizeId: blockSizeId(o),
+    blockLinked: bool(o, 'blockLinked', true),
+    contentChecksum: bool(o, 'contentChecksum', true),
+    blockChecksum: bool(o, 'blockChecksum', false),
+    favorDecSpeed: bool(o, 'favorDecSpeed', false),
+    dictionary: dictionary(o),
+    dictId: integer(o, 'dictId', 0, 0, 0xffffffff),
+  };
+}
+
+/** One-shot: `contentSize` is a flag and the stored size is the input's length. */
+export function oneShotCompressOptions(options: unknown, inputLength: number): NativeCompressOptions {
+  const o = check(options, COMPRESS_KEYS);
+  return { ...commonCompress(o), contentSize: bool(o, 'contentSize', true) ? inputLength : 0, autoFlush: false };
+}
+
+/** Streaming: `contentSize` is a pledge of bytes per frame. */
+export function compressorOptions(options: unknown): NativeCompressOptions {
+  const o = check(options, [...COMPRESS_KEYS, 'autoFlush']);
+  return {
+    ...commonCompress(o),
+    contentSize: integer(o, 'contentSize', 0, 0, Number.MAX_SAFE_INTEGER),
+    autoFlush: bool(o, 'autoFlush', false),
+  };
+}
+
+export const DECOMPRESS_KEYS = ['dictionary', 'skipChecksums', 'maxOutputLength'] as const;
+
+export function decompressOptions(options: unknown, extraKeys: readonly string[] = []): NativeDecompressOptions {
+  const o = check(options, [...DECOMPRESS_KEYS, ...extraKeys]);
+  return {
+    dictionary: dictionary(o),
+    skipChecksums: bool(o, 'skipChecksums', false),
+    maxOutputLength: integer(o, 'maxOutputLength', bufferConstants.MAX_LENGTH, 0, bufferConstants.MAX_LENGTH),
+  };
+}
