@@ -4,15 +4,20 @@ namespace lz4framed {
 
 ByteView ReadBytes(const Napi::Value& value, const char* what) {
   ByteView view;
+  // The views' own data pointers: going through ArrayBuffer() fails for a SharedArrayBuffer.
   if (value.IsTypedArray()) {
     Napi::TypedArray array = value.As<Napi::TypedArray>();
-    Napi::ArrayBuffer buffer = array.ArrayBuffer();
-    view.data = static_cast<const uint8_t*>(buffer.Data()) + array.ByteOffset();
+    void* data = nullptr;
+    NAPI_THROW_IF_FAILED(value.Env(), napi_get_typedarray_info(value.Env(), value, nullptr, nullptr, &data, nullptr, nullptr),
+                         view);
+    view.data = static_cast<const uint8_t*>(data);
     view.size = array.ByteLength();
   } else if (value.IsDataView()) {
-    Napi::DataView dv = value.As<Napi::DataView>();
-    view.data = static_cast<const uint8_t*>(dv.ArrayBuffer().Data()) + dv.ByteOffset();
-    view.size = dv.ByteLength();
+    void* data = nullptr;
+    size_t size = 0;
+    NAPI_THROW_IF_FAILED(value.Env(), napi_get_dataview_info(value.Env(), value, &size, &data, nullptr, nullptr), view);
+    view.data = static_cast<const uint8_t*>(data);
+    view.size = size;
   } else if (value.IsArrayBuffer()) {
     Napi::ArrayBuffer buffer = value.As<Napi::ArrayBuffer>();
     view.data = static_cast<const uint8_t*>(buffer.Data());
