@@ -1,18 +1,54 @@
-import { binding, NativeDecompressor } from './binding';
+import { binding, NativeCheckpointInfo, NativeDecompressor } from './binding';
 import './errors';
 import { FrameInfo } from './frame-info';
-import { BinaryInput, toBytes } from './input';
+import { BinaryInput, describe, heldByJob, toBytes } from './input';
 import { DecompressOptions, decompressOptions } from './options';
+
+export interface CheckpointOptions {
+  /**
+   * 'embed' (default): the checkpoint holds the history window (up to 64 KiB of output in
+   * linked-block frames). 'omit': it holds only its length and hash; `restore` then needs the
+   * output's last bytes back in `history`.
+   */
+  history?: 'embed' | 'omit';
+}
+
+export interface RestoreOptions extends DecompressOptions {
+  /** Output that ends at the checkpoint's outputOffset (at least its last `historyLength` bytes), when the checkpoint omits its history. */
+  history?: BinaryInput;
+}
+
+/** What a checkpoint says about itself (see `readCheckpointInfo`). */
+export type CheckpointInfo = NativeCheckpointInfo;
+
+/** Source a `Decompressor.read()` pulls from: any async iterable of bytes (Node Readable, web ReadableStream, generator). */
+export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+// clone() and restore() hand a ready native handle to the constructor through this slot, which
+// is set and consumed synchronously around `new Decompressor()`; users never see it.
+let adopting: NativeDecompressor | undefined;
 
 /**
  * Streaming decompression over one liblz4 context: feed any slices of a `.lz4` stream, get all
- * the output they complete, across concatenated and skippable frames.
+ * the output they complete, across concatenated and skippable frames. Its whole state can be
+ * cloned, checkpointed to a small Buffer and restored, in this or another process.
  */
 export class Decompressor {
   readonly #native: NativeDecompressor;
 
   constructor(options?: DecompressOptions) {
-    this.#native = new binding.Decompressor(decompressOptions(options));
+    const native = adopting;
+    adopting = undefined;
+    this.#native = native ?? new binding.Decompressor(decompressOptions(options));
+  }
+
+  /** A decoder that continues exactly where `checkpoint` was taken. */
+  static restore(checkpoint: BinaryInput, options?: RestoreOptions): Decompressor {
+    const bytes = toBytes(checkpoint, 'checkpoint');
+    const native = decompressOptions(options, ['history']);
+    const history = options?.history === undefined ? undefined : toBytes(options.history, 'options.history');
+    adopting = binding.restoreDecompressor(bytes, history, native);
+    return new Decompressor();
   }
 
   /** Decodes `chunk`; returns all output it completes (maybe empty). */
@@ -22,7 +58,39 @@ export class Decompressor {
 
   /** `update` on the libuv threadpool; `chunk` is not copied and must not change meanwhile. */
   async updateAsync(chunk: BinaryInput): Promise<Buffer> {
-    return this.#native.updateAsync(toBytes(chunk, 'chunk'));
+    return this.#native.updateAsync(heldByJob(toBytes(chunk, 'chunk')));
+  }
+
+  /**
+   * Decodes what `source` yields, chunk by chunk, on the threadpool. Each chunk is fully decoded
+   * before the next is read, so when the source fails (a dropped connection) the generator
+   * rethrows with the decoder intact and `inputOffset` is exactly where a new source must begin:
+   * `read(newSource)` continues as if nothing happened. A source that just ends mid-frame ends
+   * the generator without error; `end()` tells whether the input was complete.
+   */
+  async *read(source: ByteSource): AsyncGenerator<Buffer, void, undefined> {
+    if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
+      throw new TypeError(`source must be an async iterable of Uint8Array, got ${describe(source)}`);
+    }
+    for await (const chunk of source) {
+      const out = await this.updateAsync(chunk);
+      if (out.length > 0) yield out;
+    }
+  }
+
+  /** An independent deep copy: own buffers and history window, same offsets and options. */
+  clone(): Decompressor {
+    adopting = this.#native.clone();
+    return new Decompressor();
+  }
+
+  /** The whole decoder state as a small Buffer, restorable with `Decompressor.restore`. */
+  checkpoint(options?: CheckpointOptions): Buffer {
+    const history = options?.history ?? 'embed';
+    if (history !== 'embed' && history !== 'omit') {
+      throw new TypeError(`options.history must be 'embed' or 'omit', got ${String(history)}`);
+    }
+    return this.#native.checkpoint(history === 'omit');
   }
 
   /**
@@ -57,4 +125,9 @@ export class Decompressor {
   get nextInputHint(): number {
     return this.#native.nextInputHint;
   }
+}
+
+/** Reads a checkpoint's header (after validating the whole blob) without restoring it. */
+export function readCheckpointInfo(checkpoint: BinaryInput): CheckpointInfo {
+  return binding.readCheckpointInfo(toBytes(checkpoint, 'checkpoint'));
 }

@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include "addon_data.h"
+#include "checkpoint_info.h"
 #include "compressor.h"
 #include "decompressor.h"
 #include "frame_info.h"
@@ -38,6 +39,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("compress", Napi::Function::New<CompressAsync>(env, "compress"));
   exports.Set("decompressSync", Napi::Function::New<DecompressSync>(env, "decompressSync"));
   exports.Set("decompress", Napi::Function::New<DecompressAsync>(env, "decompress"));
+  exports.Set("restoreDecompressor", Napi::Function::New<RestoreDecompressor>(env, "restoreDecompressor"));
+  exports.Set("readCheckpointInfo", Napi::Function::New<ReadCheckpointInfo>(env, "readCheckpointInfo"));
   exports.Set("getFrameInfo", Napi::Function::New<GetFrameInfo>(env, "getFrameInfo"));
 
   exports.Set("LZ4_VERSION", Napi::String::New(env, LZ4_versionString()));

@@ -18,6 +18,13 @@ struct ByteView {
 // Callers validate every argument before taking any pointer (see DESIGN.md).
 ByteView ReadBytes(const Napi::Value& value, const char* what);
 
+inline uint32_t ReadLE32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
+         static_cast<uint32_t>(p[3]) << 24;
+}
+
+inline uint64_t ReadLE64(const uint8_t* p) { return ReadLE32(p) | static_cast<uint64_t>(ReadLE32(p + 4)) << 32; }
+
 // Malloc'd bytes with a capacity, reused across calls so a context does not allocate per chunk.
 class ScratchBuffer {
  public:

@@ -20,6 +20,9 @@ class Compressor : public ContextWrap<Compressor> {
   explicit Compressor(const Napi::CallbackInfo& info);
   size_t NativeBytes() const;
   void Refresh() {}
+  // node-addon-api calls Finalize(Env) only if T itself declares one (its check does not see
+  // ContextWrap's), and without it V8 never hears that a collected context's memory is gone.
+  void Finalize(Napi::Env env) override { ContextWrap::Finalize(env); }
 
  private:
   // update(chunk) / flush() / end(chunk?) and their Async forms share one step each.

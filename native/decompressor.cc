@@ -1,5 +1,6 @@
 #include "decompressor.h"
 
+#include "addon_data.h"
 #include "async_job.h"
 #include "frame_info.h"
 #include "jobs.h"
@@ -14,6 +15,8 @@ Napi::Function Decompressor::Define(Napi::Env env) {
                          InstanceMethod<&Decompressor::UpdateAsync>("updateAsync"),
                          InstanceMethod<&Decompressor::End>("end"),
                          InstanceMethod<&Decompressor::Close>("close"),
+                         InstanceMethod<&Decompressor::Clone>("clone"),
+                         InstanceMethod<&Decompressor::Checkpoint>("checkpoint"),
                          InstanceAccessor<&Decompressor::GetFrameInfo>("frameInfo"),
                          InstanceAccessor<&Decompressor::GetInputOffset>("inputOffset"),
                          InstanceAccessor<&Decompressor::GetOutputOffset>("outputOffset"),
@@ -23,6 +26,12 @@ Napi::Function Decompressor::Define(Napi::Env env) {
 
 Decompressor::Decompressor(const Napi::CallbackInfo& info) : ContextWrap<Decompressor>(info) {
   Napi::Env env = info.Env();
+  // Only Adopt() passes an External (JS cannot make one): take over a ready decoder.
+  if (info[0].IsExternal()) {
+    decoder_.reset(info[0].As<Napi::External<FrameDecoder>>().Data());
+    AfterCall(env);
+    return;
+  }
   decoder_ = std::make_unique<FrameDecoder>(ReadDecompressSettings(info[0]));
   Failure failure;
   if (!decoder_->Init(&failure)) ThrowFailure(env, failure);
@@ -63,6 +72,31 @@ Napi::Value Decompressor::Close(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Object Decompressor::Adopt(Napi::Env env, std::unique_ptr<FrameDecoder> decoder) {
+  Napi::External<FrameDecoder> handle = Napi::External<FrameDecoder>::New(env, decoder.get());
+  Napi::Object object = AddonData::From(env).decompressorClass.New({handle});
+  decoder.release();  // owned by the new handle now
+  return object;
+}
+
+Napi::Value Decompressor::Clone(const Napi::CallbackInfo& info) {
+  Decompressor* self = Usable(info);
+  Failure failure;
+  std::unique_ptr<FrameDecoder> copy = self->decoder_->Clone(&failure);
+  if (!copy) ThrowFailure(info.Env(), failure);
+  return Adopt(info.Env(), std::move(copy));
+}
+
+// checkpoint(omitHistory): the serialized state, see docs/checkpoint-format.md.
+Napi::Value Decompressor::Checkpoint(const Napi::CallbackInfo& info) {
+  Decompressor* self = Usable(info);
+  bool omitHistory = info[0].ToBoolean().Value();
+  std::vector<uint8_t> blob;
+  Failure failure;
+  if (!self->decoder_->Checkpoint(omitHistory, &blob, &failure)) ThrowFailure(info.Env(), failure);
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), blob.data(), blob.size());
+}
+
 void Decompressor::Refresh() {
   if (!decoder_) return;  // closed: the getters keep the last values
   inputOffset_ = decoder_->inputOffset();
@@ -77,7 +111,7 @@ Napi::Value Decompressor::GetFrameInfo(const Napi::CallbackInfo& info) {
   const LZ4F_frameInfo_t& frame = self->frameInfo_;
   bool skippable = frame.frameType == LZ4F_skippableFrame;
   size_t headerSize = skippable ? 8 : 7 + (frame.contentSize ? 8 : 0) + (frame.dictID ? 4 : 0);
-  return FrameInfoToJs(info.Env(), frame, headerSize, 0);
+  return FrameInfoToJs(info.Env(), frame, headerSize, skippable ? frame.contentSize : 0);
 }
 
 Napi::Value Decompressor::GetInputOffset(const Napi::CallbackInfo& info) {

@@ -16,10 +16,15 @@ class Decompressor : public ContextWrap<Decompressor> {
   static constexpr const char* kClassName = "Decompressor";
 
   static Napi::Function Define(Napi::Env env);
+  // A new JS handle that owns `decoder` (a clone or a restored decoder).
+  static Napi::Object Adopt(Napi::Env env, std::unique_ptr<FrameDecoder> decoder);
   explicit Decompressor(const Napi::CallbackInfo& info);
   size_t NativeBytes() const;
   // Copies the decoder's offsets and frame info for the getters while no job runs.
   void Refresh();
+  // node-addon-api calls Finalize(Env) only if T itself declares one (its check does not see
+  // ContextWrap's), and without it V8 never hears that a collected context's memory is gone.
+  void Finalize(Napi::Env env) override { ContextWrap::Finalize(env); }
 
  private:
   Napi::Value Step(const Napi::CallbackInfo& info, bool async);
@@ -27,6 +32,8 @@ class Decompressor : public ContextWrap<Decompressor> {
   Napi::Value UpdateAsync(const Napi::CallbackInfo& info) { return Step(info, true); }
   Napi::Value End(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Clone(const Napi::CallbackInfo& info);
+  Napi::Value Checkpoint(const Napi::CallbackInfo& info);
   Napi::Value GetFrameInfo(const Napi::CallbackInfo& info);
   Napi::Value GetInputOffset(const Napi::CallbackInfo& info);
   Napi::Value GetOutputOffset(const Napi::CallbackInfo& info);

@@ -88,8 +88,12 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
     // what a new frame would need; it must not hide that the last call ended a frame.
     if (srcSize == 0 && dstSize == 0) break;
     nextHint_ = r;
-    if (r == 0) {
+    LZ4F_frameInfo_t info;
+    if (lz4framed_dctx_frame_info(dctx_, &info) || r == 0) {
+      lastInfo_ = info;
       headerSeen_ = true;
+    }
+    if (r == 0) {
       frameStartLen_ = 0;
       frameOutput_ = 0;
     }
@@ -119,9 +123,113 @@ bool FrameDecoder::Finish(Failure* failure) const {
 }
 
 bool FrameDecoder::FrameInfo(LZ4F_frameInfo_t* info) const {
-  if (dctx_ == nullptr) return false;
-  bool inFrame = lz4framed_dctx_frame_info(dctx_, info) != 0;
-  return inFrame || headerSeen_;
+  if (!headerSeen_) return false;
+  *info = lastInfo_;
+  return true;
+}
+
+void FrameDecoder::ExportStream(lz4framed_stream_t* stream) const {
+  *stream = lz4framed_stream_t{};
+  stream->input_offset = inputOffset_;
+  stream->output_offset = outputOffset_;
+  stream->frame_output = frameOutput_;
+  stream->next_hint = nextHint_;
+  stream->header_seen = headerSeen_ ? 1 : 0;
+  stream->frame_start_len = static_cast<uint8_t>(frameStartLen_);
+  std::memcpy(stream->frame_start, frameStart_, sizeof frameStart_);
+  stream->skip_checksums = settings_.skipChecksums ? 1 : 0;
+  stream->dictionary_hash =
+      settings_.hasDictionary ? lz4framed_hash64(settings_.dictionary.data(), settings_.dictionary.size()) : 0;
+}
+
+void FrameDecoder::ImportStream(const lz4framed_stream_t& stream) {
+  inputOffset_ = stream.input_offset;
+  outputOffset_ = stream.output_offset;
+  frameOutput_ = stream.frame_output;
+  nextHint_ = static_cast<size_t>(stream.next_hint);
+  headerSeen_ = stream.header_seen != 0;
+  frameStartLen_ = std::min<size_t>(stream.frame_start_len, sizeof frameStart_);
+  std::memcpy(frameStart_, stream.frame_start, sizeof frameStart_);
+}
+
+std::unique_ptr<FrameDecoder> FrameDecoder::Clone(Failure* failure) const {
+  if (failed_) {
+    *failure = failed_;
+    return nullptr;
+  }
+  auto copy = std::make_unique<FrameDecoder>(settings_);
+  copy->dctx_ = lz4framed_dctx_clone(dctx_, Dictionary(), copy->Dictionary(), settings_.dictionary.size());
+  if (copy->dctx_ == nullptr) {
+    SetOutOfMemory(failure);
+    return nullptr;
+  }
+  lz4framed_stream_t stream;
+  ExportStream(&stream);
+  copy->ImportStream(stream);
+  copy->lastInfo_ = lastInfo_;
+  return copy;
+}
+
+bool FrameDecoder::Checkpoint(bool omitHistory, std::vector<uint8_t>* blob, Failure* failure) const {
+  // A decoder that met an error has no state worth resuming: liblz4 left it undefined.
+  if (failed_) {
+    *failure = failed_;
+    return false;
+  }
+  lz4framed_stream_t stream;
+  ExportStream(&stream);
+  const char* why = "unknown reason";
+  size_t dictSize = settings_.dictionary.size();
+  size_t size = lz4framed_checkpoint_save(dctx_, &stream, Dictionary(), dictSize, omitHistory, nullptr, 0, &why);
+  if (size == 0) {
+    failure->Set(Failure::Kind::Error, kBadCheckpoint, std::string("cannot checkpoint this decoder: ") + why);
+    return false;
+  }
+  blob->resize(size);
+  if (lz4framed_checkpoint_save(dctx_, &stream, Dictionary(), dictSize, omitHistory, blob->data(), size, &why) != size) {
+    failure->Set(Failure::Kind::Error, kBadCheckpoint, std::string("cannot checkpoint this decoder: ") + why);
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<FrameDecoder> FrameDecoder::Restore(ByteView blob, const ByteView* history, DecompressSettings settings,
+                                                    Failure* failure) {
+  auto decoder = std::make_unique<FrameDecoder>(std::move(settings));
+  const DecompressSettings& s = decoder->settings_;
+  lz4framed_checkpoint_info_t info;
+  const char* why = "unknown reason";
+  const uint8_t* historyData = nullptr;
+  size_t historySize = 0;
+  if (!lz4framed_checkpoint_info(blob.data, blob.size, &info, &why)) {
+    failure->Set(Failure::Kind::Error, kBadCheckpoint, std::string("invalid checkpoint: ") + why);
+    return nullptr;
+  }
+  if (!info.history_embedded && info.history_length > 0) {
+    if (history == nullptr || history->size < info.history_length) {
+      failure->Set(Failure::Kind::Error, kBadCheckpoint,
+                   "this checkpoint omits its history: restore needs the last " + std::to_string(info.history_length) +
+                       " bytes of output before outputOffset (options.history)");
+      return nullptr;
+    }
+    // The caller may hand over more than needed (e.g. the whole output so far): the window is its end.
+    historyData = history->data + (history->size - info.history_length);
+    historySize = info.history_length;
+  }
+  lz4framed_stream_t stream;
+  if (!lz4framed_checkpoint_restore(blob.data, blob.size, historyData, historySize, decoder->Dictionary(),
+                                    s.dictionary.size(), s.skipChecksums ? 1 : 0, &decoder->dctx_, &stream, &why)) {
+    failure->Set(Failure::Kind::Error, kBadCheckpoint, std::string("invalid checkpoint: ") + why);
+    return nullptr;
+  }
+  decoder->ImportStream(stream);
+  decoder->AdoptFrameInfo();
+  return decoder;
+}
+
+void FrameDecoder::AdoptFrameInfo() {
+  LZ4F_frameInfo_t info;
+  if (lz4framed_dctx_frame_info(dctx_, &info) || headerSeen_) lastInfo_ = info;
 }
 
 size_t FrameDecoder::NativeBytes() const {

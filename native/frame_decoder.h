@@ -5,8 +5,11 @@
 #include <lz4frame.h>
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "bytes.h"
+#include "dctx_state.h"
 #include "errors.h"
 #include "output_sink.h"
 #include "preferences.h"
@@ -21,6 +24,17 @@ class FrameDecoder {
   ~FrameDecoder();
 
   bool Init(Failure* failure);
+
+  // An independent deep copy (own buffers, own history window, same offsets).
+  std::unique_ptr<FrameDecoder> Clone(Failure* failure) const;
+  // Serializes the whole state (dctx_state.c); with omitHistory the output bytes of the history
+  // window are left out and must be handed back to Restore.
+  bool Checkpoint(bool omitHistory, std::vector<uint8_t>* blob, Failure* failure) const;
+  // A decoder continuing exactly where the checkpointed one was. `settings` must carry the same
+  // dictionary and skipChecksums; `history` is the output that ends at the checkpoint's
+  // outputOffset (only its last historyLength bytes are used) when the blob omits it.
+  static std::unique_ptr<FrameDecoder> Restore(ByteView blob, const ByteView* history, DecompressSettings settings,
+                                               Failure* failure);
   // Decodes all of `input` and appends all the output it completes to `out`. After a failure the
   // decoder stays failed (liblz4's context is undefined after an error) and repeats it.
   bool Feed(ByteView input, OutputSink* out, Failure* failure);
@@ -38,6 +52,12 @@ class FrameDecoder {
 
  private:
   size_t BlockSize() const;
+  // The fields a checkpoint carries beside liblz4's own state (an lz4framed_stream_t).
+  void ExportStream(lz4framed_stream_t* stream) const;
+  void ImportStream(const lz4framed_stream_t& stream);
+  // After a restore: the header the restored context holds becomes the last known one.
+  void AdoptFrameInfo();
+  const uint8_t* Dictionary() const { return settings_.hasDictionary ? settings_.dictionary.data() : nullptr; }
 
   DecompressSettings settings_;
   LZ4F_dctx* dctx_ = nullptr;
@@ -49,6 +69,9 @@ class FrameDecoder {
   // liblz4's hint after the last call; 0 exactly at a frame boundary.
   size_t nextHint_ = 0;
   bool headerSeen_ = false;
+  // The last complete frame header: liblz4 zeroes its own copy as soon as the next frame's
+  // header starts arriving, and a frame can begin and end within one call.
+  LZ4F_frameInfo_t lastInfo_{};
   // The first bytes after the last frame boundary, to tell trailing garbage from a truncated frame.
   uint8_t frameStart_[4] = {0, 0, 0, 0};
   size_t frameStartLen_ = 0;

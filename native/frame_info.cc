@@ -3,16 +3,6 @@
 #include "errors.h"
 
 namespace lz4framed {
-namespace {
-
-uint32_t ReadLE32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
-         static_cast<uint32_t>(p[3]) << 24;
-}
-
-constexpr uint32_t kFrameMagic = 0x184D2204U;
-
-}  // namespace
 
 size_t BlockSizeBytes(LZ4F_blockSizeID_t id) {
   switch (id) {
@@ -40,16 +30,6 @@ Napi::Object FrameInfoToJs(Napi::Env env, const LZ4F_frameInfo_t& info, size_t h
   o.Set("dictId", info.dictID ? Napi::Number::New(env, info.dictID) : env.Undefined());
   o.Set("headerSize", Napi::Number::New(env, static_cast<double>(headerSize)));
   return o;
-}
-
-bool DeclaredContentSize(ByteView input, uint64_t* size) {
-  if (input.size < 14 || ReadLE32(input.data) != kFrameMagic) return false;
-  const uint8_t flg = input.data[4];
-  if ((flg & 0x08) == 0) return false;
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--) v = v << 8 | input.data[6 + i];
-  *size = v;
-  return true;
 }
 
 Napi::Value GetFrameInfo(const Napi::CallbackInfo& info) {

@@ -10,8 +10,6 @@ namespace lz4framed {
 
 size_t BlockSizeBytes(LZ4F_blockSizeID_t id);
 Napi::Object FrameInfoToJs(Napi::Env env, const LZ4F_frameInfo_t& info, size_t headerSize, uint64_t skippableSize);
-// The content size the first frame's header declares, if it is an LZ4 frame that has one.
-bool DeclaredContentSize(ByteView input, uint64_t* size);
 // getFrameInfo(input): the header of the frame `input` begins with.
 Napi::Value GetFrameInfo(const Napi::CallbackInfo& info);
 

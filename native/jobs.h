@@ -11,13 +11,10 @@
 #include "errors.h"
 #include "frame_decoder.h"
 #include "frame_encoder.h"
+#include "output_buffer.h"
 #include "output_sink.h"
 
 namespace lz4framed {
-
-// A Buffer of `used` bytes from one of `capacity` bytes: the same memory when little would be
-// wasted, else an exact copy so a small result does not pin a large allocation.
-Napi::Buffer<uint8_t> ShrinkToFit(Napi::Env env, Napi::Buffer<uint8_t> buffer, size_t used);
 
 // Streaming compression step on a context's encoder and scratch buffer.
 struct EncodeStep {

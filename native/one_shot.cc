@@ -1,7 +1,7 @@
 #include "one_shot.h"
 
 #include "async_job.h"
-#include "frame_info.h"
+#include "frame_walk.h"
 #include "jobs.h"
 #include "preferences.h"
 
@@ -20,7 +20,7 @@ CompressFrame PrepareCompress(const Napi::CallbackInfo& info) {
   job.settings = ReadCompressSettings(info[1]);
   job.input = input;
   job.capacity = OneShotBound(job.settings, input.size);
-  Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, job.capacity);
+  Napi::Buffer<uint8_t> out = NewOutputBuffer(env, job.capacity);
   job.dst = out.Data();
   job.output = Napi::Persistent(out);
   return job;
@@ -38,10 +38,12 @@ DecodeStep PrepareDecompress(const Napi::CallbackInfo& info) {
   job.finish = true;
   Failure failure;
   if (!job.decoder->Init(&failure)) ThrowFailure(env, failure);
-  uint64_t declared = 0;
-  if (DeclaredContentSize(input, &declared) && declared > 0 && declared <= job.sink->limit() &&
-      declared <= kMaxExpansion * input.size) {
-    Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, static_cast<size_t>(declared));
+  // One allocation for the whole output when the headers bound it (exactly, when every frame
+  // declares its size): no chunks, no copy. Untouched tail pages of a loose bound cost nothing.
+  uint64_t bound = 0;
+  if (DecodedSizeBound(input, &bound) && bound > 0 && bound <= job.sink->limit() &&
+      bound <= kMaxExpansion * input.size) {
+    Napi::Buffer<uint8_t> out = NewOutputBuffer(env, static_cast<size_t>(bound));
     job.sink->Preallocate(out.Data(), out.Length());
     job.preallocated = Napi::Persistent(out);
   } else {

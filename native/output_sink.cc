@@ -1,5 +1,7 @@
 #include "output_sink.h"
 
+#include "output_buffer.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstdint>
@@ -46,6 +48,7 @@ bool OutputSink::Next(size_t blockSize, uint8_t** dst, size_t* room, Failure* fa
     SetOutOfMemory(failure);
     return false;
   }
+  AdviseLargeOutput(data, capacity);
   chunks_.push_back(Chunk{data, capacity, 0, true});
   *dst = data;
   *room = capacity;
@@ -61,10 +64,10 @@ Napi::Buffer<uint8_t> OutputSink::ToBuffer(Napi::Env env, Napi::Buffer<uint8_t> 
   Napi::Buffer<uint8_t> result;
   bool allInPreallocated = !preallocated.IsEmpty() && !chunks_.empty() && !chunks_.front().owned &&
                            (chunks_.size() == 1 || size_ == chunks_.front().used);
-  if (allInPreallocated && size_ == preallocated.Length()) {
-    result = preallocated;
+  if (allInPreallocated) {
+    result = ShrinkToFit(env, preallocated, size_);
   } else {
-    result = Napi::Buffer<uint8_t>::New(env, size_);
+    result = NewOutputBuffer(env, size_);
     uint8_t* out = result.Data();
     for (const Chunk& c : chunks_) {
       if (c.used) std::memcpy(out, c.data, c.used);

@@ -36,7 +36,7 @@ class OutputSink {
   bool OverLimit() const { return size_ > limit_; }
   size_t limit() const { return limit_; }
 
-  // Main thread only: the output as one Buffer (the preallocated one itself when it holds
+  // Main thread only: the output as one Buffer (the preallocated one, shrunk, when it holds
   // everything, else a copy), after which the sink is empty.
   Napi::Buffer<uint8_t> ToBuffer(Napi::Env env, Napi::Buffer<uint8_t> preallocated = Napi::Buffer<uint8_t>());
 

@@ -29,6 +29,7 @@ void ReadDictionary(const Napi::Object& o, std::vector<uint8_t>* out, bool* has)
   Napi::Value v = o.Get("dictionary");
   if (v.IsUndefined() || v.IsNull()) return;
   ByteView view = ReadBytes(v, "options.dictionary");
+  if (view.size == 0) return;  // no dictionary: liblz4 must not get an empty vector's null pointer
   size_t keep = view.size < kMaxDictionary ? view.size : kMaxDictionary;
   out->assign(view.data + (view.size - keep), view.data + view.size);
   *has = true;

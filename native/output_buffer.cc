@@ -1,0 +1,42 @@
+#include "output_buffer.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+namespace lz4framed {
+namespace {
+constexpr size_t kHugePage = 2 * 1024 * 1024;
+constexpr size_t kAdviseFrom = 32 * 1024 * 1024;
+}  // namespace
+
+void AdviseLargeOutput(uint8_t* data, size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (size < kAdviseFrom) return;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(kHugePage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)size;
+#endif
+}
+
+Napi::Buffer<uint8_t> NewOutputBuffer(Napi::Env env, size_t size) {
+  Napi::Buffer<uint8_t> buffer = Napi::Buffer<uint8_t>::New(env, size);
+  AdviseLargeOutput(buffer.Data(), size);
+  return buffer;
+}
+
+Napi::Buffer<uint8_t> ShrinkToFit(Napi::Env env, Napi::Buffer<uint8_t> buffer, size_t used) {
+  size_t capacity = buffer.Length();
+  if (used == capacity) return buffer;
+  if (used >= capacity - capacity / 8) {
+    Napi::Function subarray = buffer.Get("subarray").As<Napi::Function>();
+    return subarray.Call(buffer, {Napi::Number::New(env, 0), Napi::Number::New(env, static_cast<double>(used))})
+        .As<Napi::Buffer<uint8_t>>();
+  }
+  return Napi::Buffer<uint8_t>::Copy(env, buffer.Data(), used);
+}
+
+}  // namespace lz4framed
