@@ -53,6 +53,18 @@ export interface NativeDecompressor {
   readonly inputOffset: number;
   readonly outputOffset: number;
   readonly nextInputHint: number;
+  clone(): NativeDecompressor;
+  checkpoint(omitHistory: boolean): Buffer;
+}
+
+export interface NativeCheckpointInfo {
+  inputOffset: number;
+  outputOffset: number;
+  stage: string;
+  blockLinked: boolean;
+  historyLength: number;
+  historyEmbedded: boolean;
+  byteLength: number;
 }
 
 export interface Binding {
@@ -64,6 +76,12 @@ export interface Binding {
   decompressSync(input: Uint8Array, options: NativeDecompressOptions): Buffer;
   decompress(input: Uint8Array, options: NativeDecompressOptions): Promise<Buffer>;
   getFrameInfo(input: Uint8Array): NativeFrameInfo;
+  restoreDecompressor(
+    checkpoint: Uint8Array,
+    history: Uint8Array | undefined,
+    options: NativeDecompressOptions,
+  ): NativeDecompressor;
+  readCheckpointInfo(checkpoint: Uint8Array): NativeCheckpointInfo;
   LZ4_VERSION: string;
   LZ4_VERSION_NUMBER: number;
   LZ4F_VERSION: number;
@@ -86,5 +104,13 @@ function packageRoot(): string {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const load: (dir: string) => Binding = require('node-gyp-build');
 
+// LZ4FRAMED_ADDON names another build of the same addon (the sanitizer build of `npm run
+// test:asan`); node-gyp-build would always prefer build/Release or a prebuild.
+function loadAddon(dir: string): Binding {
+  const override = process.env.LZ4FRAMED_ADDON;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return override ? (require(path.resolve(override)) as Binding) : load(dir);
+}
+
 export const packageDir: string = packageRoot();
-export const binding: Binding = load(packageDir);
+export const binding: Binding = loadAddon(packageDir);

@@ -1,0 +1,151 @@
+// Node Transform streams, like zlib.createGzip(): the work runs on the libuv threadpool, one job
+// at a time per stream, so the event loop stays free while gigabytes stream through.
+import { addAbortSignal, Transform, TransformCallback } from 'stream';
+import { checkSignal } from './abort';
+import { CompressCodec, DecompressCodec, StreamCodec } from './codec';
+import { CompressorOptions, DecompressOptions } from './options';
+import { splitOptions } from './stream-options';
+
+export interface StreamOptions {
+  /** Destroys the stream with an AbortError (code 'ABORT_ERR') and frees its context. */
+  signal?: AbortSignal;
+}
+
+export type CompressStreamOptions = CompressorOptions & StreamOptions;
+export type DecompressStreamOptions = DecompressOptions & StreamOptions;
+
+// A zero-length write that this identity marks as a flush request, so it keeps its place in the
+// write queue (zlib does the same).
+const FLUSH_MARK = Buffer.alloc(0);
+
+interface QueuedWrite {
+  chunk: unknown;
+}
+
+abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends Transform {
+  protected readonly codec: C;
+  // Set while output waits for the consumer: one chunk written can expand to many slices of
+  // output, and each next slice waits until the previous output is being read.
+  #resumeOutput: (() => void) | undefined;
+
+  protected constructor(codec: C, signal: AbortSignal | undefined) {
+    super();
+    this.codec = codec;
+    // After the codec exists: an aborted signal destroys the stream at once, closing it.
+    if (signal) addAbortSignal(signal, this);
+  }
+
+  /** Input bytes consumed so far (as zlib streams' `bytesWritten`). */
+  get bytesWritten(): number {
+    return this.codec.bytesIn;
+  }
+
+  protected outputOf(chunk: unknown): AsyncGenerator<Buffer, void, undefined> {
+    return this.codec.transform(chunk);
+  }
+
+  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#drive(() => this.outputOf(chunk), callback);
+  }
+
+  // Writes queued while a job ran are joined into one chunk: many small writes cost one
+  // threadpool job instead of one each. Flush marks split the batch, keeping their place.
+  override _writev(writes: QueuedWrite[], callback: (error?: Error | null) => void): void {
+    const batches: Buffer[] = [];
+    let run: Buffer[] = [];
+    for (const { chunk } of writes) {
+      if (chunk === FLUSH_MARK) {
+        if (run.length > 0) batches.push(Buffer.concat(run));
+        batches.push(FLUSH_MARK);
+        run = [];
+      } else {
+        run.push(chunk as Buffer);
+      }
+    }
+    if (run.length > 0) batches.push(Buffer.concat(run));
+    const next = (index: number): void => {
+      if (index === batches.length) callback();
+      else this._write(batches[index], 'buffer' as BufferEncoding, (error?: Error | null) => (error ? callback(error) : next(index + 1)));
+    };
+    next(0);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.#drive(() => this.codec.finish(), callback);
+  }
+
+  override _read(size: number): void {
+    this.#wake();
+    super._read(size);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.codec.close();
+    this.#wake();
+    callback(error);
+  }
+
+  #wake(): void {
+    const resume = this.#resumeOutput;
+    this.#resumeOutput = undefined;
+    resume?.();
+  }
+
+  // Pushes each output as it comes. Once the stream is destroyed, what is still in flight is
+  // dropped: the callback would only feed a stream that no longer exists.
+  #drive(outputs: () => AsyncGenerator<Buffer, void, undefined>, callback: TransformCallback): void {
+    const run = async () => {
+      for await (const out of outputs()) {
+        if (this.destroyed) return;
+        if (!this.push(out)) await new Promise<void>((resolve) => (this.#resumeOutput = resolve));
+        if (this.destroyed) return;
+      }
+      if (!this.destroyed) callback();
+    };
+    run().catch((error: Error) => {
+      if (!this.destroyed) callback(error);
+    });
+  }
+}
+
+/** Compresses what is written into one LZ4 frame. */
+export class CompressStream extends CodecTransform<CompressCodec> {
+  constructor(options?: CompressStreamOptions) {
+    const { own, codec } = splitOptions(options, ['signal']);
+    const signal = checkSignal(own.signal);
+    super(new CompressCodec(codec), signal);
+  }
+
+  /**
+   * Emits everything written so far as complete blocks (a block boundary), after the writes
+   * before it; `callback` runs once that output is pushed.
+   */
+  flush(callback?: () => void): void {
+    if (this.writableEnded) {
+      if (callback) process.nextTick(callback);
+      return;
+    }
+    this.write(FLUSH_MARK, callback === undefined ? undefined : () => callback());
+  }
+
+  protected override outputOf(chunk: unknown): AsyncGenerator<Buffer, void, undefined> {
+    return chunk === FLUSH_MARK ? this.codec.flush() : this.codec.transform(chunk as Buffer);
+  }
+}
+
+/** Decompresses an LZ4 stream: concatenated frames, skippable frames skipped. */
+export class DecompressStream extends CodecTransform<DecompressCodec> {
+  constructor(options?: DecompressStreamOptions) {
+    const { own, codec } = splitOptions(options, ['signal']);
+    const signal = checkSignal(own.signal);
+    super(new DecompressCodec(codec), signal);
+  }
+}
+
+export function createCompressStream(options?: CompressStreamOptions): CompressStream {
+  return new CompressStream(options);
+}
+
+export function createDecompressStream(options?: DecompressStreamOptions): DecompressStream {
+  return new DecompressStream(options);
+}
