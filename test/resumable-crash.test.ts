@@ -56,9 +56,10 @@ test(`${KILLS} SIGKILLs at random moments, then a resume: identical output`, asy
   for (let kill = 0; kill < KILLS; kill++) {
     const child = start(args);
     // A quarter of the kills land anywhere (start-up, resume checks); the others once this run
-    // has decoded a random share of the input; all after a random delay.
+    // has decoded a random share of the input; all after a random delay. The child's source is
+    // throttled so the rest of the input takes longer than the longest delay.
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    if (random() < 0.25) await sleep(random() * 300);
+    if (random() < 0.25) await sleep(random() * 100);
     else await until(() => child.progress >= saved + random() * 0.03 * compressed.length, child);
     await sleep(random() * 20);
     child.process.kill('SIGKILL');

@@ -5,7 +5,7 @@ const fs = require('fs');
 const [libPath, inputFile, outputFile, interval] = process.argv.slice(2);
 const { decompressTo } = require(libPath);
 
-const CHUNK = 24 * 1024;
+const CHUNK = 16 * 1024;
 
 async function* slowly(offset) {
   const handle = await fs.promises.open(inputFile, 'r');
@@ -16,7 +16,7 @@ async function* slowly(offset) {
       if (bytesRead === 0) return;
       position += bytesRead;
       yield buffer.subarray(0, bytesRead);
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
   } finally {
     await handle.close();
