@@ -34,6 +34,7 @@
         "native/addon_data.cc",
         "native/bytes.cc",
         "native/checkpoint_info.cc",
+        "native/context_cache.cc",
         "native/errors.cc",
         "native/frame_encoder.cc",
         "native/frame_info.cc",

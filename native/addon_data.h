@@ -4,6 +4,7 @@
 
 #include <napi.h>
 
+#include "context_cache.h"
 #include "errors.h"
 
 namespace lz4framed {
@@ -16,6 +17,7 @@ class AddonData {
   void SetErrorClasses(Napi::Function error, Napi::Function noData);
   Napi::Error MakeError(Napi::Env env, const Failure& failure, Napi::Value partial);
 
+  ContextCache contexts;
   Napi::FunctionReference compressorClass;
   Napi::FunctionReference decompressorClass;
 

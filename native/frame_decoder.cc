@@ -29,7 +29,17 @@ FrameDecoder::FrameDecoder(DecompressSettings settings) : settings_(std::move(se
 
 FrameDecoder::~FrameDecoder() { LZ4F_freeDecompressionContext(dctx_); }
 
-bool FrameDecoder::Init(Failure* failure) {
+LZ4F_dctx* FrameDecoder::ReleaseContext() {
+  LZ4F_dctx* dctx = dctx_;
+  dctx_ = nullptr;
+  return dctx;
+}
+
+bool FrameDecoder::Init(Failure* failure, LZ4F_dctx* reuse) {
+  if (reuse != nullptr) {
+    dctx_ = reuse;
+    return true;
+  }
   size_t r = LZ4F_createDecompressionContext(&dctx_, LZ4F_VERSION);
   if (LZ4F_isError(r)) {
     SetLz4fFailure(failure, r, "creating a decompression context");

@@ -23,7 +23,10 @@ class FrameDecoder {
   FrameDecoder& operator=(const FrameDecoder&) = delete;
   ~FrameDecoder();
 
-  bool Init(Failure* failure);
+  // Creates the liblz4 context, or adopts `reuse` (a fresh or reset one, e.g. from ContextCache).
+  bool Init(Failure* failure, LZ4F_dctx* reuse = nullptr);
+  // Hands the liblz4 context back (for reuse) and leaves the decoder empty.
+  LZ4F_dctx* ReleaseContext();
 
   // An independent deep copy (own buffers, own history window, same offsets).
   std::unique_ptr<FrameDecoder> Clone(Failure* failure) const;

@@ -94,26 +94,25 @@ size_t OneShotBound(const CompressSettings& settings, size_t inputSize) {
 }
 
 bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* dst, size_t capacity, size_t* written,
-                     Failure* failure) {
+                     Failure* failure, LZ4F_cctx* reuse) {
   size_t r;
-  if (settings.hasDictionary) {
-    LZ4F_cctx* cctx = nullptr;
-    r = LZ4F_createCompressionContext(&cctx, LZ4F_VERSION);
-    if (LZ4F_isError(r)) {
+  if (reuse == nullptr && !settings.hasDictionary) {
+    r = LZ4F_compressFrame(dst, capacity, input.data, input.size, &settings.prefs);
+  } else {
+    LZ4F_cctx* cctx = reuse;
+    if (cctx == nullptr && LZ4F_isError(r = LZ4F_createCompressionContext(&cctx, LZ4F_VERSION))) {
       SetLz4fFailure(failure, r, "creating a compression context");
       return false;
     }
     LZ4F_CDict* cdict = MakeCDict(settings);
-    if (cdict == nullptr) {
-      LZ4F_freeCompressionContext(cctx);
+    if (settings.hasDictionary && cdict == nullptr) {
+      if (cctx != reuse) LZ4F_freeCompressionContext(cctx);
       SetOutOfMemory(failure);
       return false;
     }
     r = LZ4F_compressFrame_usingCDict(cctx, dst, capacity, input.data, input.size, cdict, &settings.prefs);
     LZ4F_freeCDict(cdict);
-    LZ4F_freeCompressionContext(cctx);
-  } else {
-    r = LZ4F_compressFrame(dst, capacity, input.data, input.size, &settings.prefs);
+    if (cctx != reuse) LZ4F_freeCompressionContext(cctx);
   }
   if (LZ4F_isError(r)) {
     SetLz4fFailure(failure, r, "compressing");

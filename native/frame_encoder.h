@@ -34,9 +34,10 @@ class FrameEncoder {
   bool inFrame_ = false;
 };
 
-// One-shot frame of the whole input; `dst` must hold OneShotBound bytes.
+// One-shot frame of the whole input; `dst` must hold OneShotBound bytes. `reuse` is a context to
+// compress with (e.g. from ContextCache), else one is made for the call.
 size_t OneShotBound(const CompressSettings& settings, size_t inputSize);
 bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* dst, size_t capacity, size_t* written,
-                     Failure* failure);
+                     Failure* failure, LZ4F_cctx* reuse = nullptr);
 
 }  // namespace lz4framed

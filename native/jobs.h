@@ -37,9 +37,10 @@ struct CompressFrame {
   uint8_t* dst = nullptr;
   size_t capacity = 0;
   size_t written = 0;
+  LZ4F_cctx* context = nullptr;  // borrowed from ContextCache by sync calls
   Failure failure;
 
-  void Run() { CompressOneShot(settings, input, dst, capacity, &written, &failure); }
+  void Run() { CompressOneShot(settings, input, dst, capacity, &written, &failure, context); }
   Napi::Value Finish(Napi::Env env);
 };
 

@@ -1,5 +1,6 @@
 #include "one_shot.h"
 
+#include "addon_data.h"
 #include "async_job.h"
 #include "frame_walk.h"
 #include "jobs.h"
@@ -26,7 +27,7 @@ CompressFrame PrepareCompress(const Napi::CallbackInfo& info) {
   return job;
 }
 
-DecodeStep PrepareDecompress(const Napi::CallbackInfo& info) {
+DecodeStep PrepareDecompress(const Napi::CallbackInfo& info, LZ4F_dctx* reuse = nullptr) {
   Napi::Env env = info.Env();
   ByteView input = ReadBytes(info[0], "input");
   DecompressSettings settings = ReadDecompressSettings(info[1]);
@@ -37,7 +38,7 @@ DecodeStep PrepareDecompress(const Napi::CallbackInfo& info) {
   job.input = input;
   job.finish = true;
   Failure failure;
-  if (!job.decoder->Init(&failure)) ThrowFailure(env, failure);
+  if (!job.decoder->Init(&failure, reuse)) ThrowFailure(env, failure);
   // One allocation for the whole output when the headers bound it (exactly, when every frame
   // declares its size): no chunks, no copy. Untouched tail pages of a loose bound cost nothing.
   uint64_t bound = 0;
@@ -56,7 +57,10 @@ DecodeStep PrepareDecompress(const Napi::CallbackInfo& info) {
 
 Napi::Value CompressSync(const Napi::CallbackInfo& info) {
   CompressFrame job = PrepareCompress(info);
+  ContextCache& cache = AddonData::From(info.Env()).contexts;
+  job.context = cache.TakeCompression();
   job.Run();
+  if (job.context) cache.GiveBack(job.context);
   return job.Finish(info.Env());
 }
 
@@ -66,8 +70,10 @@ Napi::Value CompressAsync(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value DecompressSync(const Napi::CallbackInfo& info) {
-  DecodeStep job = PrepareDecompress(info);
+  ContextCache& cache = AddonData::From(info.Env()).contexts;
+  DecodeStep job = PrepareDecompress(info, cache.TakeDecompression());
   job.Run();
+  cache.GiveBack(job.ownedDecoder->ReleaseContext());
   return job.Finish(info.Env());
 }
 
