@@ -1,28 +1,28 @@
 // The lz4framed command line's runner: compress, decompress, test and list .lz4 files like the
-// lz4 tool. Failures are one line on stderr and an exit code that says what went wrong (see HELP).
+// lz4 tool (resumable downloads, -T, index and cat: cli-random-access.ts). Failures are one line
+// on stderr and an exit code that says what went wrong (see HELP).
 import * as path from 'path';
 import { Readable, Writable } from 'stream';
 import { pipeline } from 'stream/promises';
 import { isatty } from 'tty';
 import { CliOptions, HELP, parseArgs, resolveStreams, UsageError } from './cli-args';
+import {
+  asFailure,
+  CliFailure,
+  codeOf,
+  dataFailure,
+  EXIT,
+  progressBarFor,
+  report,
+  systemReason,
+  writeSummary,
+} from './cli-common';
 import { formatFrameList, listFrames } from './cli-info';
+import { catRange, decodeInParallel, download, makeSeekable, writeIndex } from './cli-random-access';
 import { FileResult, withInputFile, writeToFile } from './files';
 import { LZ4_VERSION, version } from './index';
-import { formatBytes, ProgressBar } from './progress';
+import { ProgressBar } from './progress';
 import { CompressStream, createCompressStream, createDecompressStream, DecompressStream } from './streams';
-
-const EXIT = { ok: 0, usage: 1, input: 2, output: 3, corrupt: 4, truncated: 5, brokenPipe: 141, interrupted: 130 };
-
-/** A failure already worded for the user; `helpHint` adds a pointer to --help. */
-class CliFailure extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-    readonly helpHint = false,
-  ) {
-    super(message);
-  }
-}
 
 // System errors of the input side (reading it), to tell them from output errors. Only system
 // errors: the pipeline also destroys the source with the decoder's errors.
@@ -33,34 +33,6 @@ function tagInputErrors(stream: Readable): Readable {
     if (typeof error.syscall === 'string') inputErrors.add(error);
   });
   return stream;
-}
-
-// "ENOENT: no such file or directory, open 'x'" → "no such file or directory".
-function systemReason(error: NodeJS.ErrnoException): string {
-  const match = /^[A-Z0-9_]+: ([^,]+)/.exec(error.message);
-  return match ? match[1] : error.message;
-}
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** Words a decoding failure: truncated (5) or corrupt (4) input. */
-function dataFailure(error: Error, name: string): CliFailure | undefined {
-  const code = codeOf(error);
-  if (code === 'ERR_LZ4_NO_DATA') return new CliFailure(`${name}: ${error.message}`, EXIT.truncated);
-  if (code?.startsWith('ERR_LZ4') || code === 'ERR_BUFFER_TOO_LARGE') {
-    return new CliFailure(`${name}: corrupt input: ${error.message} (${code})`, EXIT.corrupt);
-  }
-  return undefined;
-}
-
-// Failures that need no context: already worded, usage errors, and the unexpected rest.
-function asFailure(error: unknown): CliFailure {
-  if (error instanceof CliFailure) return error;
-  if (error instanceof UsageError) return new CliFailure(error.message, EXIT.usage, true);
-  return new CliFailure(error instanceof Error ? error.message : String(error), EXIT.usage);
 }
 
 function explain(error: unknown, options: CliOptions, inputName: string, outputName: string): CliFailure {
@@ -108,7 +80,7 @@ async function convert(options: CliOptions, signal: AbortSignal): Promise<void> 
   if (options.command === 'compress' && output === null && !options.toStdout && isatty(1)) {
     throw new UsageError('refusing to write compressed data to a terminal: use -c to force it');
   }
-  const bar = !options.quiet && isatty(2) ? new ProgressBar(process.stderr, { label: inputName }) : undefined;
+  const bar = progressBarFor(options, inputName);
   let opened = false;
   const work = async (openSource: () => Readable, totalInputBytes: number | undefined): Promise<FileResult> => {
     opened = true;
@@ -128,12 +100,9 @@ async function convert(options: CliOptions, signal: AbortSignal): Promise<void> 
   };
   try {
     const result = input === null ? await work(() => process.stdin, undefined) : await withInputFile(input, signal, work);
+    if (options.seekable && output !== null) await makeSeekable(output, signal);
     bar?.finish();
-    if (bar) {
-      const ratio = result.inputBytes > 0 ? ` (${((result.outputBytes / result.inputBytes) * 100).toFixed(2)}%)` : '';
-      const verb = options.command === 'test' ? 'OK, decoded' : '→';
-      process.stderr.write(`${inputName}: ${formatBytes(result.inputBytes)} ${verb} ${formatBytes(result.outputBytes)}${ratio}\n`);
-    }
+    if (bar) writeSummary(inputName, result.inputBytes, result.outputBytes, options.command === 'test' ? 'OK, decoded' : '→', options.seekable ? ', seekable' : '');
   } catch (error) {
     bar?.finish();
     if (!opened && input !== null && !(error instanceof UsageError) && codeOf(error) !== 'ABORT_ERR') {
@@ -161,11 +130,6 @@ async function info(options: CliOptions): Promise<number> {
   return exitCode;
 }
 
-function report(failure: CliFailure): void {
-  if (failure.message) process.stderr.write(`lz4framed: ${failure.message}\n`);
-  if (failure.helpHint) process.stderr.write(`Try 'lz4framed --help'.\n`);
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
   // The first Ctrl-C stops cleanly (the temporary output file is removed); a second one kills.
@@ -182,8 +146,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         return EXIT.ok;
       case 'info':
         return await info(options);
+      case 'index':
+        await writeIndex(options, controller.signal);
+        return EXIT.ok;
+      case 'cat':
+        await catRange(options, controller.signal);
+        return EXIT.ok;
       default:
-        await convert(options, controller.signal);
+        if (options.resume !== undefined) await download(options, controller.signal);
+        else if (options.threads !== undefined) await decodeInParallel(options, controller.signal);
+        else await convert(options, controller.signal);
         return EXIT.ok;
     }
   } catch (error) {

@@ -6,6 +6,8 @@ export interface ProgressState {
   outputBytes: number;
   /** Known when the input is a regular file. */
   totalInputBytes: number | undefined;
+  /** The input speed when the caller measures it (a resumed run counts only its own bytes); else inputBytes / elapsed. */
+  bytesPerSecond?: number;
 }
 
 /** Where the bar is drawn: process.stderr, or anything with `write` (and `columns` for a terminal). */
@@ -52,7 +54,7 @@ export function formatDuration(seconds: number): string {
 export function renderProgress(state: ProgressState, elapsedMs: number, columns = 80, label = ''): string {
   const { inputBytes, outputBytes, totalInputBytes } = state;
   const seconds = elapsedMs / 1000;
-  const speed = seconds > 0 ? inputBytes / seconds : 0;
+  const speed = state.bytesPerSecond ?? (seconds > 0 ? inputBytes / seconds : 0);
   const parts: string[] = [];
   if (label) parts.push(label);
   const known = totalInputBytes !== undefined && totalInputBytes > 0;

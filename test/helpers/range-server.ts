@@ -1,5 +1,6 @@
 // A real HTTP server on 127.0.0.1 that serves one buffer with Range support, and misbehaves on
-// demand: drops connections after a chosen number of bytes, ignores Range, answers an error status.
+// demand: drops connections after a chosen number of bytes, ignores Range, answers an error status,
+// sends slowly.
 import * as http from 'http';
 import { AddressInfo } from 'net';
 
@@ -21,6 +22,8 @@ export interface ServerBehaviour {
   statusFor?: (index: number) => number | undefined;
   etag?: string;
   lastModified?: string;
+  /** Wait this long between 16 KiB pieces of a body (a slow link, so a client can be stopped mid-transfer). */
+  pieceDelayMs?: number;
 }
 
 export interface RangeServer {
@@ -72,8 +75,10 @@ export async function startRangeServer(data: Buffer, behaviour: ServerBehaviour 
       res.socket?.destroy();
       return;
     }
+    const delay = b.pieceDelayMs;
     const pump = () => {
       while (position < stop) {
+        if (res.destroyed) return; // the client went away
         const piece = body.subarray(position, Math.min(stop, position + PIECE));
         position += piece.length;
         const flushed = res.write(piece, () => {
@@ -83,7 +88,9 @@ export async function startRangeServer(data: Buffer, behaviour: ServerBehaviour 
             res.socket?.destroy();
           }
         });
-        if (!flushed) return void res.once('drain', pump);
+        const later = delay === undefined ? pump : () => setTimeout(pump, delay);
+        if (!flushed) return void res.once('drain', later);
+        if (delay !== undefined && position < stop) return void later();
       }
       if (cut === undefined) res.end();
     };
