@@ -46,8 +46,9 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
         signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
-      (error) => {
+      (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the promise's own reason, unchanged
         reject(error);
       },
     );

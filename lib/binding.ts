@@ -70,7 +70,7 @@ export interface NativeCheckpointInfo {
 export interface Binding {
   Compressor: new (options: NativeCompressOptions) => NativeCompressor;
   Decompressor: new (options: NativeDecompressOptions) => NativeDecompressor;
-  setErrorClasses(error: Function, noData: Function): void;
+  setErrorClasses(error: new (message: string, code: string) => Error, noData: new (message: string, partial?: Buffer) => Error): void;
   compressSync(input: Uint8Array, options: NativeCompressOptions): Buffer;
   compress(input: Uint8Array, options: NativeCompressOptions): Promise<Buffer>;
   decompressSync(input: Uint8Array, options: NativeDecompressOptions): Buffer;
@@ -102,7 +102,7 @@ function packageRoot(): string {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const load: (dir: string) => Binding = require('node-gyp-build');
+const load = require('node-gyp-build') as (dir: string) => Binding;
 
 // LZ4FRAMED_ADDON names another build of the same addon (the sanitizer build of `npm run
 // test:asan`); node-gyp-build would always prefer build/Release or a prebuild.

@@ -78,7 +78,7 @@ export function decodeCheckpointFile(bytes: Buffer): CheckpointRecord {
   const outputOffset = Number(bytes.readBigUInt64LE(32));
   let meta: { input?: Partial<InputIdentity>; outputTail?: { length?: unknown; sha256?: unknown } };
   try {
-    meta = JSON.parse(bytes.subarray(HEADER_SIZE, HEADER_SIZE + metaLength).toString('utf8'));
+    meta = JSON.parse(bytes.subarray(HEADER_SIZE, HEADER_SIZE + metaLength).toString('utf8')) as typeof meta;
   } catch {
     throw bad('metadata is not JSON');
   }

@@ -1,6 +1,6 @@
 import { binding, NativeCompressor } from './binding';
 import './errors';
-import { BinaryInput, toBytes } from './input';
+import { BinaryInput, heldByJob, toBytes } from './input';
 import { CompressorOptions, compressorOptions } from './options';
 
 /**
@@ -32,7 +32,7 @@ export class Compressor {
   }
 
   async updateAsync(chunk: BinaryInput | string): Promise<Buffer> {
-    return this.#native.updateAsync(toBytes(chunk, 'chunk', true));
+    return this.#native.updateAsync(heldByJob(toBytes(chunk, 'chunk', true)));
   }
 
   async flushAsync(): Promise<Buffer> {
@@ -40,7 +40,7 @@ export class Compressor {
   }
 
   async endAsync(chunk?: BinaryInput | string): Promise<Buffer> {
-    return this.#native.endAsync(chunk === undefined ? undefined : toBytes(chunk, 'chunk', true));
+    return this.#native.endAsync(chunk === undefined ? undefined : heldByJob(toBytes(chunk, 'chunk', true)));
   }
 
   /** Frees the native context now instead of at garbage collection. */

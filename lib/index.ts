@@ -43,7 +43,9 @@ export const LZ4_VERSION: string = binding.LZ4_VERSION;
 /** liblz4's frame API version (LZ4F_VERSION). */
 export const LZ4F_VERSION: number = binding.LZ4F_VERSION;
 /** This package's version. */
-export const version: string = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
+export const version: string = (
+  JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export const constants = Object.freeze({
   BLOCK_SIZES,

@@ -15,7 +15,7 @@ export function toBytes(input: unknown, name: string, allowString = false): Uint
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
   return typeof value;
 }
 

@@ -1,6 +1,6 @@
 import { binding } from './binding';
 import './errors';
-import { BinaryInput, toBytes } from './input';
+import { BinaryInput, heldByJob, toBytes } from './input';
 import { CompressOptions, DecompressOptions, decompressOptions, oneShotCompressOptions } from './options';
 import { FrameInfo } from './frame-info';
 
@@ -13,7 +13,8 @@ export function compressSync(input: BinaryInput | string, options?: CompressOpti
 /** Compresses `input` into one LZ4 frame on the libuv threadpool; `input` is not copied. */
 export async function compress(input: BinaryInput | string, options?: CompressOptions): Promise<Buffer> {
   const bytes = toBytes(input, 'input', true);
-  return binding.compress(bytes, oneShotCompressOptions(options, bytes.length));
+  const native = oneShotCompressOptions(options, bytes.length);
+  return binding.compress(heldByJob(bytes), native);
 }
 
 /** Decodes every frame of `input` (concatenated frames, skippable frames skipped). */
@@ -23,7 +24,8 @@ export function decompressSync(input: BinaryInput, options?: DecompressOptions):
 
 /** Decodes every frame of `input` on the libuv threadpool; `input` is not copied. */
 export async function decompress(input: BinaryInput, options?: DecompressOptions): Promise<Buffer> {
-  return binding.decompress(toBytes(input, 'input'), decompressOptions(options));
+  const native = decompressOptions(options);
+  return binding.decompress(heldByJob(toBytes(input, 'input')), native);
 }
 
 /** The header of the frame `input` begins with. */

@@ -217,6 +217,7 @@ class Download {
       failures++;
       if (!isRetryable(failure) || failures > retries) {
         await this.#checkpoint();
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the source's own failure, unchanged
         if (!isRetryable(failure)) throw failure;
         throw Object.assign(
           new Lz4FramedError(

@@ -10,7 +10,7 @@ export function splitOptions<K extends string>(
   if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${describe(options)}`);
   const picked: Partial<Record<K, unknown>> = {};
   const codec: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
+  for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
     if ((own as readonly string[]).includes(key)) picked[key as K] = value;
     else codec[key] = value;
   }

@@ -161,7 +161,7 @@ describe('the output name is never left half written', () => {
 
   test('bad arguments are TypeError / RangeError', async () => {
     const d = dir();
-    expect(await failure(() => compressFile('' as never, d.path('x')))).toBeInstanceOf(TypeError);
+    expect(await failure(() => compressFile('', d.path('x')))).toBeInstanceOf(TypeError);
     expect(await failure(() => compressFile(d.path('x'), 42 as never))).toBeInstanceOf(TypeError);
     expect(await failure(() => compressFile(d.path('x'), d.path('y'), { contentSize: 5 } as never))).toBeInstanceOf(TypeError);
     expect(await failure(() => compressFile(d.path('x'), d.path('y'), { level: 77 }))).toBeInstanceOf(RangeError);

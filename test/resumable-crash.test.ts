@@ -25,8 +25,8 @@ function start(args: string[]): Child {
   const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const state: Child = { process: child, progress: 0, stdout: '', exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => {
     state.stdout += d.toString();
     const last = /progress (\d+)\n(?!.*progress)/s.exec(state.stdout);
     if (last) state.progress = Number(last[1]);

@@ -227,8 +227,8 @@ describe('files and source functions', () => {
       [small, compressSync(small, { dictionary }), { dictionary }],
     ] as const) {
       const output = tmp().path('small.out');
-      await partialDownload(output, 0.5, input as Buffer, options);
-      await decompressTo(functionSource(input as Buffer), output, { ...options, checkpointInterval: 50_000 });
+      await partialDownload(output, 0.5, input, options);
+      await decompressTo(functionSource(input), output, { ...options, checkpointInterval: 50_000 });
       expect(fs.readFileSync(output).equals(data as Buffer)).toBe(true);
     }
   });
