@@ -3,7 +3,21 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'build-asan/', 'build-fuzz/', 'prebuilds/', 'deps/', 'docs/', 'node_modules/', 'bench/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      'build/',
+      'build-asan/',
+      'build-fuzz/',
+      'prebuilds/',
+      'deps/',
+      'docs/',
+      'node_modules/',
+      'bench/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

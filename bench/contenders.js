@@ -173,7 +173,8 @@ const TRANSFORMS = [
 
 // Hook: measured when the build has Decompressor#checkpoint and Decompressor.restore.
 const hasCheckpoints =
-  typeof lz4framed.Decompressor.prototype.checkpoint === 'function' && typeof lz4framed.Decompressor.restore === 'function';
+  typeof lz4framed.Decompressor.prototype.checkpoint === 'function' &&
+  typeof lz4framed.Decompressor.restore === 'function';
 
 // Compressed bytes up to the end of the first block whose output ends at or past `outputBytes`:
 // a decoder fed exactly that far stands at a block boundary with a full history window.

@@ -45,8 +45,10 @@ function makeRandom(seed) {
 
 // ---------------------------------------------------------------- text
 
-const SYLLABLES = ('ka ri to me na lo su vi de pa ro ne ti la mo ga be ku si ha ze fo ly dra ' +
-  'pre sto qui ver tan mon bel cor dis fer gra hel jun lim nor pur quo sel tor ul vin wex yar zul').split(' ');
+const SYLLABLES = (
+  'ka ri to me na lo su vi de pa ro ne ti la mo ga be ku si ha ze fo ly dra ' +
+  'pre sto qui ver tan mon bel cor dis fer gra hel jun lim nor pur quo sel tor ul vin wex yar zul'
+).split(' ');
 
 function makeWords(random, count) {
   const words = [];
@@ -141,19 +143,21 @@ function logLines(random, kit, size, clock) {
   while (length < size) {
     clock.ms += random.below(250);
     const t = clock.ms;
-    const stamp = `2024-03-${pad(1 + Math.floor(t / 86400000) % 28, 2)}T${pad(Math.floor(t / 3600000) % 24, 2)}:` +
+    const stamp =
+      `2024-03-${pad(1 + (Math.floor(t / 86400000) % 28), 2)}T${pad(Math.floor(t / 3600000) % 24, 2)}:` +
       `${pad(Math.floor(t / 60000) % 60, 2)}:${pad(Math.floor(t / 1000) % 60, 2)}.${pad(t % 1000, 3)}Z`;
     const level = LEVELS[random.below(LEVELS.length)];
     const worker = random.below(16);
     const choice = random.below(16);
-    const line = choice === 0
-      ? `${stamp} ${level} [worker-${worker}] ${sentence(random, kit)}\n`
-      : choice < 9
-        ? `${stamp} ${level} [worker-${worker}] ${kit.log.messages[random.below(kit.log.messages.length)]}\n`
-        : `${stamp} ${level} [worker-${worker}] ${METHODS[random.below(METHODS.length)]} ` +
-          `${kit.log.paths[random.below(kit.log.paths.length)]}/${random.below(1000)} ` +
-          `status=${STATUS[random.below(STATUS.length)]} bytes=${random.below(4096)} dur=${random.below(90)}ms ` +
-          `client=10.0.${random.below(4)}.${random.below(32)}\n`;
+    const line =
+      choice === 0
+        ? `${stamp} ${level} [worker-${worker}] ${sentence(random, kit)}\n`
+        : choice < 9
+          ? `${stamp} ${level} [worker-${worker}] ${kit.log.messages[random.below(kit.log.messages.length)]}\n`
+          : `${stamp} ${level} [worker-${worker}] ${METHODS[random.below(METHODS.length)]} ` +
+            `${kit.log.paths[random.below(kit.log.paths.length)]}/${random.below(1000)} ` +
+            `status=${STATUS[random.below(STATUS.length)]} bytes=${random.below(4096)} dur=${random.below(90)}ms ` +
+            `client=10.0.${random.below(4)}.${random.below(32)}\n`;
     parts.push(line);
     length += line.length;
   }
@@ -168,7 +172,8 @@ function jsonRecords(random, kit, size, clock) {
     const tags = [];
     for (let i = random.below(4); i > 0; i--) tags.push(JSON.stringify(pickWord(random, kit)));
     const name = `${pickWord(random, kit)} ${pickWord(random, kit)}`;
-    const record = `{"id":${id},"name":"${name}","email":"${name.replace(' ', '.')}@example.com",` +
+    const record =
+      `{"id":${id},"name":"${name}","email":"${name.replace(' ', '.')}@example.com",` +
       `"tags":[${tags.join(',')}],"score":${random.below(100)},"active":${random.below(2) === 1},` +
       `"created":"2024-0${1 + random.below(9)}-${pad(1 + random.below(28), 2)}"}\n`;
     parts.push(record);

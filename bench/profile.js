@@ -45,8 +45,10 @@ async function main() {
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const perCall = seconds / iterations;
-  console.log(`${op} L${options.level} on ${input.length} bytes: ${iterations} calls, ` +
-    `${(perCall * 1e6).toFixed(2)} µs per call, ${(input.length / perCall / 1e6).toFixed(0)} MB/s`);
+  console.log(
+    `${op} L${options.level} on ${input.length} bytes: ${iterations} calls, ` +
+      `${(perCall * 1e6).toFixed(2)} µs per call, ${(input.length / perCall / 1e6).toFixed(0)} MB/s`,
+  );
 }
 
 main().catch((error) => {

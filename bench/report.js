@@ -46,7 +46,9 @@ function referenceNotes(result) {
   for (const row of result.rows) {
     for (const [variant, value] of Object.entries(row.cVariants || {})) {
       const ratio = (value / row.c).toFixed(2);
-      notes.push(`C, ${VARIANTS[variant] || variant}: ${number(value)} ${row.unit} (${row.op}; ×${ratio} of the reference)`);
+      notes.push(
+        `C, ${VARIANTS[variant] || variant}: ${number(value)} ${row.unit} (${row.op}; ×${ratio} of the reference)`,
+      );
     }
   }
   return notes;
@@ -74,7 +76,8 @@ function text(report) {
     out.push(corpusTitle(result));
     const lines = grid(result, report.columns);
     const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-    for (const l of lines) out.push(l.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  '));
+    for (const l of lines)
+      out.push(l.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  '));
     for (const note of referenceNotes(result)) out.push(note);
     out.push('');
   }
@@ -100,7 +103,9 @@ function markdown(report) {
 // One line per row while the benchmark runs, on stderr.
 function progress(row) {
   const cells = Object.entries(row.cells)
-    .map(([column, c]) => `${column} ${number(c.median)}${c.ratioToC === undefined ? '' : ` ×${c.ratioToC.toFixed(2)}`}`)
+    .map(
+      ([column, c]) => `${column} ${number(c.median)}${c.ratioToC === undefined ? '' : ` ×${c.ratioToC.toFixed(2)}`}`,
+    )
     .join(', ');
   return `${row.corpus} | ${row.op}: C ${number(row.c) || '-'} ${row.unit}; ${cells}${row.note ? ` (${row.note})` : ''}`;
 }

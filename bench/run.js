@@ -93,7 +93,8 @@ async function main() {
   const log = (line) => process.stderr.write(`${line}\n`);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const loadBefore = load();
-  if (Number(loadBefore) > cores / 2) log(`warning: load average ${loadBefore} on ${cores} cores: figures will be noisy`);
+  if (Number(loadBefore) > cores / 2)
+    log(`warning: load average ${loadBefore} on ${cores} cores: figures will be noisy`);
 
   const reference = buildReference();
   const started = Date.now();
@@ -116,7 +117,11 @@ async function main() {
     },
     settings: { ...settings, seconds: Math.round((Date.now() - started) / 1000) },
     reference: { cc: reference.cc, cflags: reference.cflags, cflagsFrom: reference.cflagsFrom },
-    peers: LIBRARIES.filter((l) => l.name !== 'lz4framed').map(({ name, version, frame }) => ({ name, version, frame })),
+    peers: LIBRARIES.filter((l) => l.name !== 'lz4framed').map(({ name, version, frame }) => ({
+      name,
+      version,
+      frame,
+    })),
     columns: ['lz4framed', ...PEERS],
     results,
   };

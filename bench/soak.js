@@ -72,72 +72,102 @@ function expectCode(run, code) {
 
 // Each operation is one weighted kind; async ones return a promise.
 const OPERATIONS = [
-  [30, function oneShotSync() {
-    const plain = input();
-    expectEqual(lz4.decompressSync(lz4.compressSync(plain, { level: random(4) * 3 })), plain, 'sync round trip');
-  }],
-  [20, async function oneShotAsync() {
-    const plain = input();
-    expectEqual(await lz4.decompress(await lz4.compress(plain, { blockLinked: random(2) === 0 })), plain, 'async round trip');
-  }],
-  [10, async function streamingContexts() {
-    const plain = input();
-    const c = new lz4.Compressor({ dictionary: DICTIONARY, blockChecksum: true });
-    const frame = Buffer.concat([c.update(plain.subarray(0, 100)), await c.updateAsync(plain.subarray(100)), c.flush(), await c.endAsync()]);
-    const d = new lz4.Decompressor({ dictionary: DICTIONARY });
-    const half = frame.length >> 1;
-    const out = Buffer.concat([await d.updateAsync(frame.subarray(0, half)), d.update(frame.subarray(half))]);
-    d.end();
-    expectEqual(out, plain, 'streaming contexts');
-    // Half of the contexts are closed, half left to the garbage collector.
-    if (random(2) === 0) {
-      c.close();
-      d.close();
-    }
-  }],
-  [15, function cloneAndCheckpoint() {
-    const plain = input();
-    const frame = lz4.compressSync(plain, { blockSize: 65536 });
-    const cut = random(frame.length);
-    const d = new lz4.Decompressor();
-    const head = d.update(frame.subarray(0, cut));
-    const twin = d.clone();
-    const omit = random(2) === 0;
-    const checkpoint = d.checkpoint({ history: omit ? 'omit' : 'embed' });
-    const restored = lz4.Decompressor.restore(checkpoint, omit ? { history: head } : undefined);
-    for (const decoder of [d, twin, restored]) {
-      expectEqual(Buffer.concat([head, decoder.update(frame.subarray(cut))]), plain, 'checkpoint / clone');
-      decoder.end();
-    }
-    d.close();
-  }],
-  [15, function errors() {
-    const frame = lz4.compressSync(input());
-    switch (random(4)) {
-      case 0:
-        return expectCode(() => lz4.decompressSync(Buffer.from('not an lz4 frame')), 'ERR_LZ4F_FRAMETYPE_UNKNOWN');
-      case 1:
-        return expectCode(() => lz4.decompressSync(frame.subarray(0, frame.length - 1)), 'ERR_LZ4_NO_DATA');
-      case 2:
-        return expectCode(() => lz4.Decompressor.restore(Buffer.from('bad checkpoint bytes')), 'ERR_LZ4_BAD_CHECKPOINT');
-      default: {
-        const d = new lz4.Decompressor();
+  [
+    30,
+    function oneShotSync() {
+      const plain = input();
+      expectEqual(lz4.decompressSync(lz4.compressSync(plain, { level: random(4) * 3 })), plain, 'sync round trip');
+    },
+  ],
+  [
+    20,
+    async function oneShotAsync() {
+      const plain = input();
+      expectEqual(
+        await lz4.decompress(await lz4.compress(plain, { blockLinked: random(2) === 0 })),
+        plain,
+        'async round trip',
+      );
+    },
+  ],
+  [
+    10,
+    async function streamingContexts() {
+      const plain = input();
+      const c = new lz4.Compressor({ dictionary: DICTIONARY, blockChecksum: true });
+      const frame = Buffer.concat([
+        c.update(plain.subarray(0, 100)),
+        await c.updateAsync(plain.subarray(100)),
+        c.flush(),
+        await c.endAsync(),
+      ]);
+      const d = new lz4.Decompressor({ dictionary: DICTIONARY });
+      const half = frame.length >> 1;
+      const out = Buffer.concat([await d.updateAsync(frame.subarray(0, half)), d.update(frame.subarray(half))]);
+      d.end();
+      expectEqual(out, plain, 'streaming contexts');
+      // Half of the contexts are closed, half left to the garbage collector.
+      if (random(2) === 0) {
+        c.close();
         d.close();
-        return expectCode(() => d.update(frame), 'ERR_LZ4_CLOSED');
       }
-    }
-  }],
-  [2, async function nodeStreams() {
-    const plain = input();
-    const parts = [];
-    await pipeline(
-      Readable.from([plain.subarray(0, 10), plain.subarray(10)]),
-      lz4.createCompressStream(),
-      lz4.createDecompressStream(),
-      new Writable({ write: (chunk, _encoding, done) => done(null, parts.push(chunk)) }),
-    );
-    expectEqual(Buffer.concat(parts), plain, 'node streams');
-  }],
+    },
+  ],
+  [
+    15,
+    function cloneAndCheckpoint() {
+      const plain = input();
+      const frame = lz4.compressSync(plain, { blockSize: 65536 });
+      const cut = random(frame.length);
+      const d = new lz4.Decompressor();
+      const head = d.update(frame.subarray(0, cut));
+      const twin = d.clone();
+      const omit = random(2) === 0;
+      const checkpoint = d.checkpoint({ history: omit ? 'omit' : 'embed' });
+      const restored = lz4.Decompressor.restore(checkpoint, omit ? { history: head } : undefined);
+      for (const decoder of [d, twin, restored]) {
+        expectEqual(Buffer.concat([head, decoder.update(frame.subarray(cut))]), plain, 'checkpoint / clone');
+        decoder.end();
+      }
+      d.close();
+    },
+  ],
+  [
+    15,
+    function errors() {
+      const frame = lz4.compressSync(input());
+      switch (random(4)) {
+        case 0:
+          return expectCode(() => lz4.decompressSync(Buffer.from('not an lz4 frame')), 'ERR_LZ4F_FRAMETYPE_UNKNOWN');
+        case 1:
+          return expectCode(() => lz4.decompressSync(frame.subarray(0, frame.length - 1)), 'ERR_LZ4_NO_DATA');
+        case 2:
+          return expectCode(
+            () => lz4.Decompressor.restore(Buffer.from('bad checkpoint bytes')),
+            'ERR_LZ4_BAD_CHECKPOINT',
+          );
+        default: {
+          const d = new lz4.Decompressor();
+          d.close();
+          return expectCode(() => d.update(frame), 'ERR_LZ4_CLOSED');
+        }
+      }
+    },
+  ],
+  [
+    2,
+    async function nodeStreams() {
+      const plain = input();
+      const parts = [];
+      await pipeline(
+        Readable.from([plain.subarray(0, 10), plain.subarray(10)]),
+        lz4.createCompressStream(),
+        lz4.createDecompressStream(),
+        new Writable({ write: (chunk, _encoding, done) => done(null, parts.push(chunk)) }),
+      );
+      expectEqual(Buffer.concat(parts), plain, 'node streams');
+    },
+  ],
 ];
 const TOTAL_WEIGHT = OPERATIONS.reduce((sum, [weight]) => sum + weight, 0);
 
@@ -177,13 +207,21 @@ async function main() {
       await Promise.all(inFlight);
       const s = await sample(done + 1);
       samples.push(s);
-      console.log(`ops ${s.ops}  rss ${s.rssMb.toFixed(1)} MiB  heap ${s.heapMb.toFixed(1)} MiB  arrayBuffers ${s.arrayBuffersMb.toFixed(1)} MiB`);
+      console.log(
+        `ops ${s.ops}  rss ${s.rssMb.toFixed(1)} MiB  heap ${s.heapMb.toFixed(1)} MiB  arrayBuffers ${s.arrayBuffersMb.toFixed(1)} MiB`,
+      );
     }
   }
   await Promise.all(inFlight);
   const quarter = samples.slice(Math.floor((samples.length * 3) / 4) - 1);
   const growth = quarter[quarter.length - 1].rssMb - quarter[0].rssMb;
-  const verdict = { ops: o.ops, samples: samples.length, lastQuarterGrowthMb: Number(growth.toFixed(2)), boundMb: o.maxGrowthMb, leveledOff: growth <= o.maxGrowthMb };
+  const verdict = {
+    ops: o.ops,
+    samples: samples.length,
+    lastQuarterGrowthMb: Number(growth.toFixed(2)),
+    boundMb: o.maxGrowthMb,
+    leveledOff: growth <= o.maxGrowthMb,
+  };
   console.log(JSON.stringify(verdict));
   process.exit(verdict.leveledOff ? 0 : 1);
 }

@@ -84,24 +84,49 @@ async function oneShotRows(rows, reference, data, level, runs, extras) {
   const each = (make, async = false) =>
     libraries.map((lib) => ({ id: lib.name, fn: make(lib), async })).filter((c) => c.fn);
   const row = async (op, cOp, contenders, cVariants = []) =>
-    rows.add(op, 'MB/s', await throughput([cContender(reference, cOp, level), ...cVariants, ...contenders], bytes, runs));
+    rows.add(
+      op,
+      'MB/s',
+      await throughput([cContender(reference, cOp, level), ...cVariants, ...contenders], bytes, runs),
+    );
 
-  await row(`compress L${level}`, 'compress', each((lib) => () => lib.compress(data, level)),
-    extras ? [cContender(reference, 'compressFrame', level, 'C:compressFrame'),
-      cContender(reference, 'compressFreshDst', level, 'C:compressFreshDst')] : []);
-  await row(`compress L${level} async`, 'compress',
-    each((lib) => lib.compressAsync && (() => lib.compressAsync(data, level)), true));
-  await row(`decompress L${level}, size stored`, 'decompress',
+  await row(
+    `compress L${level}`,
+    'compress',
+    each((lib) => () => lib.compress(data, level)),
+    extras
+      ? [
+          cContender(reference, 'compressFrame', level, 'C:compressFrame'),
+          cContender(reference, 'compressFreshDst', level, 'C:compressFreshDst'),
+        ]
+      : [],
+  );
+  await row(
+    `compress L${level} async`,
+    'compress',
+    each((lib) => lib.compressAsync && (() => lib.compressAsync(data, level)), true),
+  );
+  await row(
+    `decompress L${level}, size stored`,
+    'decompress',
     [{ id: 'lz4framed', fn: () => lz4framed.decompressSync(sized) }],
-    extras ? [cContender(reference, 'decompressFreshDst', level, 'C:decompressFreshDst')] : []);
-  await row(`decompress L${level}, size stored, async`, 'decompress',
-    [{ id: 'lz4framed', fn: () => lz4framed.decompress(sized), async: true }]);
+    extras ? [cContender(reference, 'decompressFreshDst', level, 'C:decompressFreshDst')] : [],
+  );
+  await row(`decompress L${level}, size stored, async`, 'decompress', [
+    { id: 'lz4framed', fn: () => lz4framed.decompress(sized), async: true },
+  ]);
   // The peers' frames never store the size: they belong here, each decoding its own frame.
   const ownFrame = (lib) => (lib.name === 'lz4framed' ? unsized : frames[lib.name]);
-  await row(`decompress L${level}, size not stored`, 'decompressUnknownSize',
-    each((lib) => () => lib.decompress(ownFrame(lib))));
-  await row(`decompress L${level}, size not stored, async`, 'decompressUnknownSize',
-    each((lib) => lib.decompressAsync && (() => lib.decompressAsync(ownFrame(lib))), true));
+  await row(
+    `decompress L${level}, size not stored`,
+    'decompressUnknownSize',
+    each((lib) => () => lib.decompress(ownFrame(lib))),
+  );
+  await row(
+    `decompress L${level}, size not stored, async`,
+    'decompressUnknownSize',
+    each((lib) => lib.decompressAsync && (() => lib.decompressAsync(ownFrame(lib))), true),
+  );
   return { ratio: bytes / sized.length, sized };
 }
 
@@ -134,23 +159,34 @@ async function streamRows(rows, reference, data, runs) {
     ? undefined
     : 'lz4framed: no createCompressStream in this build';
 
-  await row(`stream compress: Compressor.update, ${chunks}`, 'compressStream',
-    [{ id: 'lz4framed', fn: () => contextCompress(data, STREAM_CHUNK) }]);
-  await row(`stream compress: Compressor.updateAsync, ${chunks}`, 'compressStream',
-    [{ id: 'lz4framed', fn: () => contextCompressAsync(data, STREAM_CHUNK), async: true }]);
-  await row(`stream compress: Transform, ${chunks}`, 'compressStream',
-    TRANSFORMS.map((t) => ({ id: t.name, fn: () => pump(t.compress(), data, STREAM_CHUNK), async: true })), noTransform);
-  await row(`stream decompress: Decompressor.update, ${chunks}`, 'decompressStream',
-    [{ id: 'lz4framed', fn: () => contextDecompress(packed, STREAM_CHUNK) }]);
-  await row(`stream decompress: Decompressor.updateAsync, ${chunks}`, 'decompressStream',
-    [{ id: 'lz4framed', fn: () => contextDecompressAsync(packed, STREAM_CHUNK), async: true }]);
-  await row(`stream decompress: Transform, ${chunks}`, 'decompressStream',
+  await row(`stream compress: Compressor.update, ${chunks}`, 'compressStream', [
+    { id: 'lz4framed', fn: () => contextCompress(data, STREAM_CHUNK) },
+  ]);
+  await row(`stream compress: Compressor.updateAsync, ${chunks}`, 'compressStream', [
+    { id: 'lz4framed', fn: () => contextCompressAsync(data, STREAM_CHUNK), async: true },
+  ]);
+  await row(
+    `stream compress: Transform, ${chunks}`,
+    'compressStream',
+    TRANSFORMS.map((t) => ({ id: t.name, fn: () => pump(t.compress(), data, STREAM_CHUNK), async: true })),
+    noTransform,
+  );
+  await row(`stream decompress: Decompressor.update, ${chunks}`, 'decompressStream', [
+    { id: 'lz4framed', fn: () => contextDecompress(packed, STREAM_CHUNK) },
+  ]);
+  await row(`stream decompress: Decompressor.updateAsync, ${chunks}`, 'decompressStream', [
+    { id: 'lz4framed', fn: () => contextDecompressAsync(packed, STREAM_CHUNK), async: true },
+  ]);
+  await row(
+    `stream decompress: Transform, ${chunks}`,
+    'decompressStream',
     TRANSFORMS.map((t) => ({
       id: t.name,
       fn: () => pump(t.decompress(), transformFrames[t.name], STREAM_CHUNK),
       async: true,
     })),
-    noTransform);
+    noTransform,
+  );
 }
 
 // ---------------------------------------------------------------- small inputs
@@ -178,8 +214,11 @@ async function smallRows(rows, reference, data, runs, ms) {
     const c = cContender(reference, `small-${kind}`, 0);
     rows.add(`${what} ${kind}`, 'ops/s', await rate([c, ...contenders(kind, 0)], runs, ms));
     rows.add(`${what} ${kind} async, 1 in flight`, 'ops/s', await rate([c, ...contenders(kind, 1)], runs, ms));
-    rows.add(`${what} ${kind} async, ${IN_FLIGHT} in flight`, 'ops/s',
-      await rate([c, ...contenders(kind, IN_FLIGHT)], runs, ms));
+    rows.add(
+      `${what} ${kind} async, ${IN_FLIGHT} in flight`,
+      'ops/s',
+      await rate([c, ...contenders(kind, IN_FLIGHT)], runs, ms),
+    );
   }
 }
 
@@ -203,7 +242,8 @@ async function checkpointRows(rows, data, frame, runs, ms) {
   await one('restore it (+ close)', () => lz4framed.Decompressor.restore(embedded).close());
   await one(`checkpoint, history omitted (${omitted.length} bytes)`, () => decoder.checkpoint({ history: 'omit' }));
   await one('restore it, history given (+ close)', () =>
-    lz4framed.Decompressor.restore(omitted, { history: output }).close());
+    lz4framed.Decompressor.restore(omitted, { history: output }).close(),
+  );
   if (typeof decoder.clone === 'function') await one('clone (+ close)', () => decoder.clone().close());
   decoder.close();
 }

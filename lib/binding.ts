@@ -70,7 +70,10 @@ export interface NativeCheckpointInfo {
 export interface Binding {
   Compressor: new (options: NativeCompressOptions) => NativeCompressor;
   Decompressor: new (options: NativeDecompressOptions) => NativeDecompressor;
-  setErrorClasses(error: new (message: string, code: string) => Error, noData: new (message: string, partial?: Buffer) => Error): void;
+  setErrorClasses(
+    error: new (message: string, code: string) => Error,
+    noData: new (message: string, partial?: Buffer) => Error,
+  ): void;
   compressSync(input: Uint8Array, options: NativeCompressOptions): Buffer;
   compress(input: Uint8Array, options: NativeCompressOptions): Promise<Buffer>;
   decompressSync(input: Uint8Array, options: NativeDecompressOptions): Buffer;

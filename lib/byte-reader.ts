@@ -21,7 +21,8 @@ export interface ByteReader {
 
 export function filePathOf(input: string | URL, name: string): string {
   if (input instanceof URL) {
-    if (input.protocol !== 'file:') throw new TypeError(`${name} must be a file path or a file: URL, got ${input.protocol} URL`);
+    if (input.protocol !== 'file:')
+      throw new TypeError(`${name} must be a file path or a file: URL, got ${input.protocol} URL`);
     return fileURLToPath(input);
   }
   if (input.length === 0) throw new TypeError(`${name} must not be an empty string`);
@@ -49,7 +50,8 @@ export async function openByteReader(input: RandomAccessInput, name = 'input'): 
 }
 
 function bufferReader(bytes: Buffer): ByteReader {
-  const slice = (position: number, length: number) => bytes.subarray(position, Math.min(bytes.length, position + length));
+  const slice = (position: number, length: number) =>
+    bytes.subarray(position, Math.min(bytes.length, position + length));
   return {
     size: bytes.length,
     path: undefined,

@@ -70,10 +70,12 @@ export function decodeCheckpointFile(bytes: Buffer): CheckpointRecord {
   const version = bytes.readUInt32LE(8);
   if (version !== VERSION) throw bad(`format version ${version} is not supported (expected ${VERSION})`);
   const body = bytes.subarray(0, bytes.length - DIGEST_SIZE);
-  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(body.length))) throw bad('checksum mismatch (damaged)');
+  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(body.length)))
+    throw bad('checksum mismatch (damaged)');
   const metaLength = bytes.readUInt32LE(12);
   const decoderLength = bytes.readUInt32LE(16);
-  if (bytes.readUInt32LE(20) !== 0 || HEADER_SIZE + metaLength + decoderLength !== body.length) throw bad('section lengths do not add up');
+  if (bytes.readUInt32LE(20) !== 0 || HEADER_SIZE + metaLength + decoderLength !== body.length)
+    throw bad('section lengths do not add up');
   const inputOffset = Number(bytes.readBigUInt64LE(24));
   const outputOffset = Number(bytes.readBigUInt64LE(32));
   let meta: { input?: Partial<InputIdentity>; outputTail?: { length?: unknown; sha256?: unknown } };
@@ -85,15 +87,24 @@ export function decodeCheckpointFile(bytes: Buffer): CheckpointRecord {
   const input = meta?.input;
   const tail = meta?.outputTail;
   if (
-    !input || !isCount(input.headLength) || (input.headLength as number) > 64 || !isHash(input.headSha256) ||
-    !(input.size === undefined || isCount(input.size)) || !isOptionalString(input.etag) || !isOptionalString(input.lastModified) ||
-    !tail || !isCount(tail.length) || (tail.length as number) > outputOffset || !isHash(tail.sha256)
+    !input ||
+    !isCount(input.headLength) ||
+    (input.headLength as number) > 64 ||
+    !isHash(input.headSha256) ||
+    !(input.size === undefined || isCount(input.size)) ||
+    !isOptionalString(input.etag) ||
+    !isOptionalString(input.lastModified) ||
+    !tail ||
+    !isCount(tail.length) ||
+    (tail.length as number) > outputOffset ||
+    !isHash(tail.sha256)
   ) {
     throw bad('metadata fields are missing or of the wrong type');
   }
   const decoder = Buffer.from(bytes.subarray(HEADER_SIZE + metaLength, body.length));
   const info = readCheckpointInfo(decoder); // validates the decoder checkpoint itself
-  if (info.inputOffset !== inputOffset || info.outputOffset !== outputOffset) throw bad('offsets disagree with the decoder checkpoint');
+  if (info.inputOffset !== inputOffset || info.outputOffset !== outputOffset)
+    throw bad('offsets disagree with the decoder checkpoint');
   if (info.historyLength > (tail.length as number)) throw bad('the output tail is shorter than the history window');
   return {
     inputOffset,

@@ -216,7 +216,8 @@ function checkCombinations(o: CliOptions): void {
   if (o.threads !== undefined && o.resume !== undefined) {
     refuse(`-T and ${resume} exclude each other: a resumable download decodes in order`);
   }
-  if (o.seekable && o.command !== 'compress' && o.command !== 'index') refuse('--seekable works with compress and index only');
+  if (o.seekable && o.command !== 'compress' && o.command !== 'index')
+    refuse('--seekable works with compress and index only');
   if (o.interval !== undefined && o.command !== 'index') refuse('--interval works with index only');
   if ((o.offset !== undefined || o.length !== undefined) && o.command !== 'cat') {
     refuse('--offset and --length work with cat only');
@@ -233,7 +234,8 @@ function parseLong(body: string, o: CliOptions, args: ArgCursor): boolean {
     return false;
   }
   if (name === 'fast') {
-    if (value !== undefined && !/^[1-9][0-9]*$/.test(value)) throw new UsageError(`--fast=${value}: expected a positive integer`);
+    if (value !== undefined && !/^[1-9][0-9]*$/.test(value))
+      throw new UsageError(`--fast=${value}: expected a positive integer`);
     o.level = -(value === undefined ? 1 : Number(value));
     return false;
   }
@@ -257,7 +259,8 @@ function parseShortCluster(cluster: string, o: CliOptions, args: ArgCursor): boo
       let j = i;
       while (j < cluster.length && cluster[j] >= '0' && cluster[j] <= '9') j++;
       const level = Number(cluster.slice(i, j));
-      if (level < 1 || level > 12) throw new UsageError(`-${cluster.slice(i, j)}: the level must be from 1 to 12 (or --fast=N)`);
+      if (level < 1 || level > 12)
+        throw new UsageError(`-${cluster.slice(i, j)}: the level must be from 1 to 12 (or --fast=N)`);
       o.level = level;
       i = j;
     } else if (ch === 'B') {
@@ -286,7 +289,8 @@ function parseBlockOption(cluster: string, i: number, o: CliOptions): number {
   if (ch === 'D') o.blockLinked = true;
   else if (ch === 'I') o.blockLinked = false;
   else if (ch === 'X') o.blockChecksum = true;
-  else if (ch !== undefined && BLOCK_SIZES_BY_ID[ch] !== undefined && !/[0-9]/.test(cluster[i + 1] ?? '')) o.blockSize = BLOCK_SIZES_BY_ID[ch];
+  else if (ch !== undefined && BLOCK_SIZES_BY_ID[ch] !== undefined && !/[0-9]/.test(cluster[i + 1] ?? ''))
+    o.blockSize = BLOCK_SIZES_BY_ID[ch];
   else throw new UsageError(`-B${cluster.slice(i)}: expected -B4, -B5, -B6, -B7, -BD, -BI or -BX`);
   return i + 1;
 }
@@ -309,13 +313,15 @@ export function isHttpUrl(name: string): boolean {
 export function resolveStreams(o: CliOptions): Streams {
   const [first, second] = o.files;
   if (first !== undefined && isHttpUrl(first)) {
-    if (o.resume === undefined) throw new UsageError(`${first}: a URL is read by a resumable download: use -d --resume URL OUTFILE`);
+    if (o.resume === undefined)
+      throw new UsageError(`${first}: a URL is read by a resumable download: use -d --resume URL OUTFILE`);
     try {
       new URL(first);
     } catch {
       throw new UsageError(`${first} is not a valid URL`);
     }
-    if (second === undefined || second === '-' || o.toStdout) throw new UsageError('a download from a URL needs OUTFILE (a file, not stdout)');
+    if (second === undefined || second === '-' || o.toStdout)
+      throw new UsageError('a download from a URL needs OUTFILE (a file, not stdout)');
   }
   const streams = namedStreams(o);
   const resume = o.resume === undefined ? undefined : o.resume ? '--resume' : '--no-resume';

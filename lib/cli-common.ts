@@ -4,7 +4,16 @@ import { isatty } from 'tty';
 import { CliOptions, UsageError } from './cli-args';
 import { formatBytes, ProgressBar } from './progress';
 
-export const EXIT = { ok: 0, usage: 1, input: 2, output: 3, corrupt: 4, truncated: 5, brokenPipe: 141, interrupted: 130 };
+export const EXIT = {
+  ok: 0,
+  usage: 1,
+  input: 2,
+  output: 3,
+  corrupt: 4,
+  truncated: 5,
+  brokenPipe: 141,
+  interrupted: 130,
+};
 
 /** A failure already worded for the user; `helpHint` adds a pointer to --help. */
 export class CliFailure extends Error {

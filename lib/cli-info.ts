@@ -21,7 +21,7 @@ export async function listFrames(file: string): Promise<FrameEntry[]> {
   try {
     if (reader.size === 0) throw new Lz4FramedNoDataError('input is empty: an LZ4 frame was expected');
     const frames: FrameEntry[] = [];
-    for (let offset = 0; offset < reader.size; ) {
+    for (let offset = 0; offset < reader.size;) {
       const frame = frameAt(reader, offset, reader.size);
       let end: number;
       let blocks = 0;
@@ -74,13 +74,26 @@ export function formatFrameList(file: string, frames: readonly FrameEntry[]): st
   );
   const compressed = frames.reduce((sum, f) => sum + f.compressedSize, 0);
   const data = frames.flatMap((f) => (f.info === undefined ? [] : [f.info]));
-  const content = data.every((info) => info.contentSize !== undefined) ? data.reduce((sum, info) => sum + (info.contentSize ?? 0), 0) : undefined;
+  const content = data.every((info) => info.contentSize !== undefined)
+    ? data.reduce((sum, info) => sum + (info.contentSize ?? 0), 0)
+    : undefined;
   if (frames.length > 1) {
-    rows.push(['total', `${frames.length} frames`, '', '', String(compressed), content === undefined ? '-' : String(content), ratio(compressed, content)]);
+    rows.push([
+      'total',
+      `${frames.length} frames`,
+      '',
+      '',
+      String(compressed),
+      content === undefined ? '-' : String(content),
+      ratio(compressed, content),
+    ]);
   }
   const widths = COLUMNS.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c].length)));
   // Text columns flush left, numbers flush right.
   const line = (cells: string[]) =>
-    cells.map((cell, c) => (c === 0 || c >= 4 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+    cells
+      .map((cell, c) => (c === 0 || c >= 4 ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [file, line(COLUMNS), ...rows.map(line)].join('\n') + '\n';
 }

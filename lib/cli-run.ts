@@ -40,10 +40,12 @@ function explain(error: unknown, options: CliOptions, inputName: string, outputN
   const e = error as NodeJS.ErrnoException;
   const code = codeOf(e);
   if (code === 'ABORT_ERR') return new CliFailure('interrupted', EXIT.interrupted);
-  if (code === 'ERR_LZ4_OUTPUT_EXISTS') return new CliFailure(`${outputName} already exists; use -f to overwrite it`, EXIT.output);
+  if (code === 'ERR_LZ4_OUTPUT_EXISTS')
+    return new CliFailure(`${outputName} already exists; use -f to overwrite it`, EXIT.output);
   if (inputErrors.has(e)) return new CliFailure(`cannot read ${inputName}: ${systemReason(e)}`, EXIT.input);
   if (code === 'EPIPE') return new CliFailure('', EXIT.brokenPipe);
-  if (typeof e.syscall === 'string') return new CliFailure(`cannot write ${outputName}: ${systemReason(e)}`, EXIT.output);
+  if (typeof e.syscall === 'string')
+    return new CliFailure(`cannot write ${outputName}: ${systemReason(e)}`, EXIT.output);
   if (options.command !== 'compress') {
     const data = dataFailure(e, inputName);
     if (data) return data;
@@ -76,7 +78,8 @@ async function convert(options: CliOptions, signal: AbortSignal): Promise<void> 
   if (input !== null && output !== null && path.resolve(input) === path.resolve(output)) {
     throw new UsageError(`${input}: the input and the output are the same file`);
   }
-  if (input === null && isatty(0)) throw new UsageError('refusing to read from a terminal: give INFILE or pipe data in');
+  if (input === null && isatty(0))
+    throw new UsageError('refusing to read from a terminal: give INFILE or pipe data in');
   if (options.command === 'compress' && output === null && !options.toStdout && isatty(1)) {
     throw new UsageError('refusing to write compressed data to a terminal: use -c to force it');
   }
@@ -99,10 +102,18 @@ async function convert(options: CliOptions, signal: AbortSignal): Promise<void> 
     return { inputBytes: transform.bytesWritten, outputBytes };
   };
   try {
-    const result = input === null ? await work(() => process.stdin, undefined) : await withInputFile(input, signal, work);
+    const result =
+      input === null ? await work(() => process.stdin, undefined) : await withInputFile(input, signal, work);
     if (options.seekable && output !== null) await makeSeekable(output, signal);
     bar?.finish();
-    if (bar) writeSummary(inputName, result.inputBytes, result.outputBytes, options.command === 'test' ? 'OK, decoded' : '→', options.seekable ? ', seekable' : '');
+    if (bar)
+      writeSummary(
+        inputName,
+        result.inputBytes,
+        result.outputBytes,
+        options.command === 'test' ? 'OK, decoded' : '→',
+        options.seekable ? ', seekable' : '',
+      );
   } catch (error) {
     bar?.finish();
     if (!opened && input !== null && !(error instanceof UsageError) && codeOf(error) !== 'ABORT_ERR') {
@@ -113,7 +124,8 @@ async function convert(options: CliOptions, signal: AbortSignal): Promise<void> 
 }
 
 async function info(options: CliOptions): Promise<number> {
-  if (options.files.length === 0 || options.files.includes('-')) throw new UsageError('info lists .lz4 files: give their names (stdin is not supported)');
+  if (options.files.length === 0 || options.files.includes('-'))
+    throw new UsageError('info lists .lz4 files: give their names (stdin is not supported)');
   let exitCode = EXIT.ok;
   for (const file of options.files) {
     try {
@@ -122,7 +134,9 @@ async function info(options: CliOptions): Promise<number> {
       const e = error as NodeJS.ErrnoException;
       const failure =
         dataFailure(e, file) ??
-        (/^E[A-Z]+$/.test(codeOf(e) ?? '') ? new CliFailure(`cannot read ${file}: ${systemReason(e)}`, EXIT.input) : asFailure(e));
+        (/^E[A-Z]+$/.test(codeOf(e) ?? '')
+          ? new CliFailure(`cannot read ${file}: ${systemReason(e)}`, EXIT.input)
+          : asFailure(e));
       report(failure);
       if (exitCode === EXIT.ok) exitCode = failure.exitCode;
     }

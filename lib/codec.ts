@@ -50,7 +50,11 @@ export abstract class StreamCodec<C extends Context> {
     else this.#closeNow();
   }
 
-  protected async *slices(bytes: Uint8Array, size: number, step: (slice: Uint8Array) => Promise<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+  protected async *slices(
+    bytes: Uint8Array,
+    size: number,
+    step: (slice: Uint8Array) => Promise<Buffer>,
+  ): AsyncGenerator<Buffer, void, undefined> {
     for (let pos = 0; pos < bytes.length; pos += size) {
       const slice = bytes.subarray(pos, pos + size);
       const out = await this.job(() => step(slice));

@@ -69,7 +69,11 @@ export class Decompressor {
    * the generator without error; `end()` tells whether the input was complete.
    */
   async *read(source: ByteSource): AsyncGenerator<Buffer, void, undefined> {
-    if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
+    if (
+      source === null ||
+      typeof source !== 'object' ||
+      !(Symbol.asyncIterator in source || Symbol.iterator in source)
+    ) {
       throw new TypeError(`source must be an async iterable of Uint8Array, got ${describe(source)}`);
     }
     for await (const chunk of source) {

@@ -55,7 +55,11 @@ const READ_CHUNK = 1 << 18;
 const FILE_KEYS = ['signal', 'onProgress', 'overwrite'] as const;
 
 /** Compresses the file `inPath` into one LZ4 frame in `outPath`. */
-export async function compressFile(inPath: FilePath, outPath: FilePath, options?: CompressFileOptions): Promise<FileResult> {
+export async function compressFile(
+  inPath: FilePath,
+  outPath: FilePath,
+  options?: CompressFileOptions,
+): Promise<FileResult> {
   const { own, codec } = splitOptions(options, FILE_KEYS);
   const { contentSize, ...frameOptions } = codec;
   if (contentSize !== undefined && typeof contentSize !== 'boolean') {
@@ -67,12 +71,19 @@ export async function compressFile(inPath: FilePath, outPath: FilePath, options?
   const write = writeOptions(own);
   return withInputFile(source, write.signal, (open, total) => {
     const pledge = contentSize !== false && total !== undefined ? total : 0;
-    return writeToFile(open, createCompressStream({ ...frameOptions, contentSize: pledge }), target, { ...write, totalInputBytes: total });
+    return writeToFile(open, createCompressStream({ ...frameOptions, contentSize: pledge }), target, {
+      ...write,
+      totalInputBytes: total,
+    });
   });
 }
 
 /** Decompresses the LZ4 file `inPath` (every frame) into `outPath`. */
-export async function decompressFile(inPath: FilePath, outPath: FilePath, options?: DecompressFileOptions): Promise<FileResult> {
+export async function decompressFile(
+  inPath: FilePath,
+  outPath: FilePath,
+  options?: DecompressFileOptions,
+): Promise<FileResult> {
   const { own, codec } = splitOptions(options, FILE_KEYS);
   decompressOptions(codec);
   const source = pathOf(inPath, 'inPath');

@@ -64,7 +64,8 @@ export async function buildIndex(input: RandomAccessInput, options?: BuildIndexO
   if (seekTable !== undefined && typeof seekTable !== 'boolean') {
     throw new TypeError(`options.seekTable must be a boolean, got ${describe(seekTable)}`);
   }
-  if (seekTable && input instanceof Uint8Array) throw new TypeError('options.seekTable needs a file to write to, not a buffer');
+  if (seekTable && input instanceof Uint8Array)
+    throw new TypeError('options.seekTable needs a file to write to, not a buffer');
   new Decompressor({ dictionary: settings.dictionary }).close(); // a bad dictionary fails here, before any I/O
   const reader = await openByteReader(input);
   let index: Lz4Index;
@@ -97,11 +98,13 @@ interface FrameResult {
 export async function indexOf(reader: ByteReader, dataEnd: number, settings: IndexBuildSettings): Promise<Lz4Index> {
   if (dataEnd === 0) throw new Lz4FramedNoDataError('input is empty: an LZ4 frame was expected');
   const { interval, signal } = settings;
-  const entries: Lz4IndexEntry[] = [{ kind: 'frame', inputOffset: 0, outputOffset: 0, frameOffset: 0, fullBlocks: false }];
+  const entries: Lz4IndexEntry[] = [
+    { kind: 'frame', inputOffset: 0, outputOffset: 0, frameOffset: 0, fullBlocks: false },
+  ];
   let output = 0;
   let exact = true;
   let first = true;
-  for (let position = 0; position < dataEnd; ) {
+  for (let position = 0; position < dataEnd;) {
     throwIfAborted(signal);
     const frame = frameAt(reader, position, dataEnd);
     if (frame.skippable) {
@@ -112,7 +115,13 @@ export async function indexOf(reader: ByteReader, dataEnd: number, settings: Ind
     const mark = entries[entries.length - 1].outputOffset + interval;
     let frameEntry: Lz4IndexEntry | undefined = first ? entries[0] : undefined;
     if (!first && output >= mark) {
-      frameEntry = { kind: 'frame', inputOffset: position, outputOffset: output, frameOffset: position, fullBlocks: false };
+      frameEntry = {
+        kind: 'frame',
+        inputOffset: position,
+        outputOffset: output,
+        frameOffset: position,
+        fullBlocks: false,
+      };
       entries.push(frameEntry);
     }
     first = false;
@@ -174,7 +183,13 @@ async function walkFrame(
     if (last) decoded += modelSize(last, info);
     if (output + decoded >= mark && block.offset !== frame.firstBlock) {
       const at = output + decoded;
-      entries.push({ kind: 'block', inputOffset: block.offset, outputOffset: at, frameOffset: frame.offset, fullBlocks: true });
+      entries.push({
+        kind: 'block',
+        inputOffset: block.offset,
+        outputOffset: at,
+        frameOffset: frame.offset,
+        fullBlocks: true,
+      });
       mark = output + decoded + settings.interval;
     }
     last = block;
@@ -184,7 +199,12 @@ async function walkFrame(
       throwIfAborted(settings.signal);
     }
   }
-  const lastSize = last === undefined ? 0 : last.uncompressed ? last.dataSize : await decodedSizeOfBlock(reader, frame, last, settings);
+  const lastSize =
+    last === undefined
+      ? 0
+      : last.uncompressed
+        ? last.dataSize
+        : await decodedSizeOfBlock(reader, frame, last, settings);
   const total = decoded + lastSize;
   if (info.contentSize !== undefined && info.contentSize !== total) return undefined;
   return { end: block.next, output: total, entries, fullBlocks: true, assumed: info.contentSize === undefined };
@@ -246,13 +266,22 @@ async function decodeFrame(
         fed = block.offset;
         const at = output + decoder.outputOffset;
         if (at >= mark) {
-          const entry: Lz4IndexEntry = { kind: 'block', inputOffset: fed, outputOffset: at, frameOffset: frame.offset, fullBlocks: false };
+          const entry: Lz4IndexEntry = {
+            kind: 'block',
+            inputOffset: fed,
+            outputOffset: at,
+            frameOffset: frame.offset,
+            fullBlocks: false,
+          };
           if (linked) Object.assign(entry, { kind: 'checkpoint', checkpoint: compressSync(decoder.checkpoint()) });
           entries.push(entry);
           mark = at + settings.interval;
         }
       }
-      const end = cursor.endMark === undefined ? chunkStart + chunk.length : Math.min(chunkStart + chunk.length, cursor.endMark.next);
+      const end =
+        cursor.endMark === undefined
+          ? chunkStart + chunk.length
+          : Math.min(chunkStart + chunk.length, cursor.endMark.next);
       if (end > fed) await feed(chunk.subarray(fed - chunkStart, end - chunkStart));
       position = end;
     }
@@ -260,7 +289,12 @@ async function decodeFrame(
     const total = decoder.outputOffset;
     let fullBlocks = false;
     if (!linked) {
-      const lastSize = last === undefined ? 0 : last.uncompressed ? last.dataSize : await decodedSizeOfBlock(reader, frame, last, settings);
+      const lastSize =
+        last === undefined
+          ? 0
+          : last.uncompressed
+            ? last.dataSize
+            : await decodedSizeOfBlock(reader, frame, last, settings);
       // `modelled` counted `last` too once the end mark was scanned: take it back out.
       const beforeLast = last === undefined ? 0 : modelled - modelSize(last, info);
       fullBlocks = beforeLast + lastSize === total;

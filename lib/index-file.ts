@@ -146,7 +146,8 @@ export class Lz4Index {
     const version = view.readUInt16LE(8);
     if (version !== VERSION) throw badIndex(`format version ${version} is not supported (expected ${VERSION})`);
     const body = view.subarray(0, view.length - DIGEST_SIZE);
-    if (!createHash('sha256').update(body).digest().equals(view.subarray(body.length))) throw badIndex('checksum mismatch (damaged)');
+    if (!createHash('sha256').update(body).digest().equals(view.subarray(body.length)))
+      throw badIndex('checksum mismatch (damaged)');
     const flags = view.readUInt16LE(10);
     if (flags > 1) throw badIndex(`unknown flags ${flags}`);
     const count = view.readUInt32LE(12);
@@ -199,13 +200,15 @@ function validate(fields: Lz4IndexFields): void {
     if (!Number.isSafeInteger(value) || value < 0) throw badIndex(`${name} ${value} is not a byte count`);
   }
   if (interval < 1) throw badIndex('interval must be at least 1');
-  if (!(fingerprint instanceof Uint8Array) || fingerprint.length !== 32) throw badIndex('the fingerprint must be 32 bytes');
+  if (!(fingerprint instanceof Uint8Array) || fingerprint.length !== 32)
+    throw badIndex('the fingerprint must be 32 bytes');
   if (entries.length === 0) throw badIndex('no entries');
   entries.forEach((entry, i) => {
     const where = `entry ${i}`;
     const previous = entries[i - 1];
     if (!KINDS.includes(entry.kind)) throw badIndex(`${where} has kind ${String(entry.kind)}`);
-    if (entry.inputOffset >= inputSize && !(i === 0 && inputSize === 0)) throw badIndex(`${where} starts past the input`);
+    if (entry.inputOffset >= inputSize && !(i === 0 && inputSize === 0))
+      throw badIndex(`${where} starts past the input`);
     if (entry.outputOffset > outputSize) throw badIndex(`${where} starts past the output`);
     if (previous && (entry.inputOffset <= previous.inputOffset || entry.outputOffset < previous.outputOffset)) {
       throw badIndex(`${where} is out of order`);

@@ -18,9 +18,12 @@ export function checkIndexOption(index: unknown): Lz4Index | undefined {
 }
 
 export async function checkIndexMatches(index: Lz4Index, reader: ByteReader, dataEnd: number): Promise<void> {
-  if (index.inputSize !== dataEnd) throw indexMismatch(`it indexes ${index.inputSize} bytes of LZ4 data, the input has ${dataEnd}`);
+  if (index.inputSize !== dataEnd)
+    throw indexMismatch(`it indexes ${index.inputSize} bytes of LZ4 data, the input has ${dataEnd}`);
   if (!index.fingerprint.equals(await fingerprintOfReader(reader, dataEnd))) {
-    throw indexMismatch('its fingerprint (size, first and last 4 KiB) differs: the index belongs to another file, or the file changed');
+    throw indexMismatch(
+      'its fingerprint (size, first and last 4 KiB) differs: the index belongs to another file, or the file changed',
+    );
   }
 }
 
@@ -34,10 +37,15 @@ async function sidecarIndex(reader: ByteReader): Promise<Lz4Index | undefined> {
   }
 }
 
-export async function indexedInput(reader: ByteReader, index: Lz4Index | undefined, settings: IndexBuildSettings): Promise<IndexedInput> {
+export async function indexedInput(
+  reader: ByteReader,
+  index: Lz4Index | undefined,
+  settings: IndexBuildSettings,
+): Promise<IndexedInput> {
   const seekTable = await locateSeekTable(reader);
   const dataEnd = seekTable?.dataEnd ?? reader.size;
-  const chosen = index ?? seekTable?.index ?? (await sidecarIndex(reader)) ?? (await indexOf(reader, dataEnd, settings));
+  const chosen =
+    index ?? seekTable?.index ?? (await sidecarIndex(reader)) ?? (await indexOf(reader, dataEnd, settings));
   await checkIndexMatches(chosen, reader, dataEnd);
   return { index: chosen, dataEnd };
 }

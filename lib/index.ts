@@ -16,7 +16,14 @@ export type { ChunkSource, IterableOptions } from './iterables';
 export { Lz4CompressionStream, Lz4DecompressionStream } from './web-streams';
 export type { WebStreamOptions } from './web-streams';
 export { compressFile, decompressFile } from './files';
-export type { CompressFileOptions, DecompressFileOptions, FileOptions, FilePath, FileProgress, FileResult } from './files';
+export type {
+  CompressFileOptions,
+  DecompressFileOptions,
+  FileOptions,
+  FilePath,
+  FileProgress,
+  FileResult,
+} from './files';
 export { decompressTo } from './resumable';
 export type { DecompressToOptions, DecompressToProgress, DecompressToResult } from './resumable';
 export type { ResumableInput, SourceFunction } from './sources';

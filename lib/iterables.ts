@@ -47,8 +47,12 @@ export function decompressStream(
 
 function checkSource(source: unknown): void {
   const s = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
-  const iterable = s !== null && typeof s === 'object' && (typeof s[Symbol.asyncIterator] === 'function' || typeof s[Symbol.iterator] === 'function');
-  if (!iterable) throw new TypeError(`source must be an async iterable or an iterable of chunks, got ${describe(source)}`);
+  const iterable =
+    s !== null &&
+    typeof s === 'object' &&
+    (typeof s[Symbol.asyncIterator] === 'function' || typeof s[Symbol.iterator] === 'function');
+  if (!iterable)
+    throw new TypeError(`source must be an async iterable or an iterable of chunks, got ${describe(source)}`);
 }
 
 // Any ArrayBufferView or ArrayBuffer (and strings for compression) as Uint8Array, which a byte

@@ -46,7 +46,8 @@ export interface DecompressOptions {
 
 export function check(options: unknown, known: readonly string[]): Record<string, unknown> {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new TypeError(`unknown option "${key}"`);
   }

@@ -64,7 +64,8 @@ export async function decompressParallel(
           throwIfAborted(signal);
           const i = next++;
           const start = entries[i];
-          const end = i + 1 < entries.length ? entries[i + 1] : { inputOffset: dataEnd, outputOffset: index.outputSize };
+          const end =
+            i + 1 < entries.length ? entries[i + 1] : { inputOffset: dataEnd, outputOffset: index.outputSize };
           const reached = await decodeSegment({
             reader,
             dataEnd,
@@ -74,7 +75,8 @@ export async function decompressParallel(
             chunkSize: CHUNK,
             signal,
             async onOutput(bytes, at) {
-              if (at + bytes.length > end.outputOffset) throw indexMismatch(`segment ${i} decodes past offset ${end.outputOffset}`);
+              if (at + bytes.length > end.outputOffset)
+                throw indexMismatch(`segment ${i} decodes past offset ${end.outputOffset}`);
               let written = 0;
               while (written < bytes.length) {
                 written += (await handle.write(bytes, written, bytes.length - written, at + written)).bytesWritten;

@@ -26,7 +26,8 @@ const CHUNK_MAX = 1024 * 1024;
 
 function checkOffset(value: unknown, name: string): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   return value;
 }
 
@@ -34,7 +35,12 @@ function checkOffset(value: unknown, name: string): number {
  * The decoded bytes [start, start + length) of `input` (a path, file: URL or the bytes). Shorter
  * only when the data ends first; `start` past the end is a RangeError (code ERR_OUT_OF_RANGE).
  */
-export async function readRange(input: RandomAccessInput, start: number, length: number, options?: ReadRangeOptions): Promise<Buffer> {
+export async function readRange(
+  input: RandomAccessInput,
+  start: number,
+  length: number,
+  options?: ReadRangeOptions,
+): Promise<Buffer> {
   checkOffset(start, 'start');
   checkOffset(length, 'length');
   const o = check(options, ['index', 'dictionary', 'signal']);
@@ -77,7 +83,9 @@ export async function readRange(input: RandomAccessInput, start: number, length:
       },
     });
     if (filled !== wanted) {
-      throw indexMismatch(`decoding ended at ${start + filled}, before the ${index.outputSize} bytes the index promises`);
+      throw indexMismatch(
+        `decoding ended at ${start + filled}, before the ${index.outputSize} bytes the index promises`,
+      );
     }
     return result;
   } finally {

@@ -18,7 +18,15 @@ import { Lz4FramedError, Lz4FramedNoDataError } from './errors';
 import { BinaryInput, describe } from './input';
 import { bool, check, integer } from './options';
 import { checkFacts, HEAD_LENGTH, resumeFrom } from './resume-state';
-import { InputFacts, inputSource, InputSource, isRetryable, OpenedSource, ResumableInput, sourceError } from './sources';
+import {
+  InputFacts,
+  inputSource,
+  InputSource,
+  isRetryable,
+  OpenedSource,
+  ResumableInput,
+  sourceError,
+} from './sources';
 
 export interface DecompressToProgress {
   /** Compressed bytes decoded so far (the whole input's offset, also across resumes). */
@@ -134,7 +142,11 @@ function settingsOf(outputPath: unknown, options: unknown): Settings {
  * Decodes `input` into the file `outputPath`. With a checkpoint file from an earlier run beside
  * it, continues from there (after checking that output and input are still the same).
  */
-export async function decompressTo(input: ResumableInput, outputPath: string, options?: DecompressToOptions): Promise<DecompressToResult> {
+export async function decompressTo(
+  input: ResumableInput,
+  outputPath: string,
+  options?: DecompressToOptions,
+): Promise<DecompressToResult> {
   const settings = settingsOf(outputPath, options);
   const source = inputSource(input, { headers: settings.headers, timeout: settings.timeout });
   await fs.promises.rm(temporaryPathOf(settings.checkpointPath), { force: true });
@@ -180,7 +192,9 @@ class Download {
     this.#decoder = decoder;
     this.#output = output;
     this.#resumed = record !== undefined;
-    this.#facts = record ? { size: record.input.size, etag: record.input.etag, lastModified: record.input.lastModified } : {};
+    this.#facts = record
+      ? { size: record.input.size, etag: record.input.etag, lastModified: record.input.lastModified }
+      : {};
     this.#head = Buffer.alloc(0);
     this.#headRecord = record?.input;
     this.#checkpointedAt = decoder.inputOffset;

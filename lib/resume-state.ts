@@ -11,7 +11,10 @@ import { InputFacts, InputSource } from './sources';
 export const HEAD_LENGTH = 64;
 
 function inputChanged(why: string): Lz4FramedError {
-  return new Lz4FramedError(`the input is not the one the checkpoint was taken from: ${why}`, 'ERR_LZ4_RESUME_INPUT_CHANGED');
+  return new Lz4FramedError(
+    `the input is not the one the checkpoint was taken from: ${why}`,
+    'ERR_LZ4_RESUME_INPUT_CHANGED',
+  );
 }
 
 /** Throws ERR_LZ4_RESUME_INPUT_CHANGED when what a source says contradicts the identity. */

@@ -52,7 +52,8 @@ export async function locateSeekTable(reader: ByteReader): Promise<SeekTable | u
   if (reader.size < SKIPPABLE_HEADER_SIZE + FOOTER_SIZE) return undefined;
   const footer = await reader.read(reader.size - FOOTER_SIZE, FOOTER_SIZE);
   if (!footer.subarray(8).equals(FOOTER_MAGIC)) return undefined;
-  const bad = (why: string) => new Lz4FramedError(`invalid seek table at the end of the file: ${why}`, 'ERR_LZ4_BAD_INDEX');
+  const bad = (why: string) =>
+    new Lz4FramedError(`invalid seek table at the end of the file: ${why}`, 'ERR_LZ4_BAD_INDEX');
   const frameLength = Number(footer.readBigUInt64LE(0));
   if (frameLength < SKIPPABLE_HEADER_SIZE + FOOTER_SIZE || frameLength > reader.size) {
     throw bad(`frame length ${frameLength} does not fit the file`);

@@ -46,12 +46,25 @@ const REDIRECTS_MAX = 5;
 const FILE_CHUNK = 1024 * 1024;
 
 /** A coded error that says whether trying again can help. */
-export function sourceError(message: string, code: string, retryable: boolean): Lz4FramedError & { retryable: boolean } {
+export function sourceError(
+  message: string,
+  code: string,
+  retryable: boolean,
+): Lz4FramedError & { retryable: boolean } {
   return Object.assign(new Lz4FramedError(message, code), { retryable });
 }
 
 // Errors no retry can fix: the thing is missing or forbidden.
-const PERMANENT = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOTFOUND', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE']);
+const PERMANENT = new Set([
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'EISDIR',
+  'ENOTDIR',
+  'ENOTFOUND',
+  'ERR_INVALID_URL',
+  'ERR_INVALID_ARG_TYPE',
+]);
 
 // By shape, not instanceof: errors from Node's internals may come from another realm (vm, jest).
 export function isRetryable(error: unknown): boolean {
@@ -82,7 +95,12 @@ function fileSource(file: string): InputSource {
     async open(offset, options) {
       const stat = await fs.promises.stat(file);
       if (!stat.isFile()) throw sourceError(`${file} is not a regular file`, 'EISDIR', false);
-      const chunks = fs.createReadStream(file, { start: offset, end: options.last, highWaterMark: FILE_CHUNK, signal: options.signal });
+      const chunks = fs.createReadStream(file, {
+        start: offset,
+        end: options.last,
+        highWaterMark: FILE_CHUNK,
+        signal: options.signal,
+      });
       return { chunks, facts: { size: stat.size } };
     },
   };
@@ -104,7 +122,8 @@ function functionSource(fn: SourceFunction): InputSource {
 
 async function* checkedChunks(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`the source yielded ${describe(chunk)} instead of a Uint8Array`);
+    if (!(chunk instanceof Uint8Array))
+      throw new TypeError(`the source yielded ${describe(chunk)} instead of a Uint8Array`);
     yield chunk;
   }
 }
@@ -178,7 +197,11 @@ function answer(response: http.IncomingMessage, status: number, offset: number, 
     const range = parseContentRange(header(response, 'content-range'));
     if (range?.first !== offset || range.last === undefined) {
       const answered = header(response, 'content-range') ?? '';
-      refuse(`asked for bytes from ${offset}, the server answered Content-Range "${answered}"`, 'ERR_LZ4_RANGE_UNSUPPORTED', false);
+      refuse(
+        `asked for bytes from ${offset}, the server answered Content-Range "${answered}"`,
+        'ERR_LZ4_RANGE_UNSUPPORTED',
+        false,
+      );
     }
     expected = (range?.last ?? 0) - offset + 1;
     facts.size = range?.total;
@@ -203,7 +226,11 @@ function answer(response: http.IncomingMessage, status: number, offset: number, 
   return { chunks: body(response, expected, description), facts };
 }
 
-async function* body(response: http.IncomingMessage, expected: number | undefined, description: string): AsyncGenerator<Uint8Array> {
+async function* body(
+  response: http.IncomingMessage,
+  expected: number | undefined,
+  description: string,
+): AsyncGenerator<Uint8Array> {
   let received = 0;
   try {
     for await (const chunk of response) {
@@ -211,7 +238,11 @@ async function* body(response: http.IncomingMessage, expected: number | undefine
       yield chunk as Buffer;
     }
     if (expected !== undefined && received < expected) {
-      throw sourceError(`${description}: the connection closed after ${received} of ${expected} bytes`, 'ERR_LZ4_SOURCE_TRUNCATED', true);
+      throw sourceError(
+        `${description}: the connection closed after ${received} of ${expected} bytes`,
+        'ERR_LZ4_SOURCE_TRUNCATED',
+        true,
+      );
     }
   } finally {
     response.destroy();

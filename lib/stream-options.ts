@@ -7,7 +7,8 @@ export function splitOptions<K extends string>(
   own: readonly K[],
 ): { own: Partial<Record<K, unknown>>; codec: Record<string, unknown> } {
   if (options === undefined) return { own: {}, codec: {} };
-  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
   const picked: Partial<Record<K, unknown>> = {};
   const codec: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options as Record<string, unknown>)) {

@@ -65,7 +65,10 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
     if (run.length > 0) batches.push(Buffer.concat(run));
     const next = (index: number): void => {
       if (index === batches.length) callback();
-      else this._write(batches[index], 'buffer' as BufferEncoding, (error?: Error | null) => (error ? callback(error) : next(index + 1)));
+      else
+        this._write(batches[index], 'buffer' as BufferEncoding, (error?: Error | null) =>
+          error ? callback(error) : next(index + 1),
+        );
     };
     next(0);
   }

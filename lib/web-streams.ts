@@ -20,7 +20,10 @@ export class Lz4CompressionStream {
   constructor(options?: CompressorOptions & WebStreamOptions) {
     const { own, codec } = splitOptions(options, ['signal']);
     const signal = checkSignal(own.signal);
-    ({ readable: this.readable, writable: this.writable } = transformStreamOf(new CompressCodec(codec, signal), signal));
+    ({ readable: this.readable, writable: this.writable } = transformStreamOf(
+      new CompressCodec(codec, signal),
+      signal,
+    ));
   }
 }
 
@@ -32,7 +35,10 @@ export class Lz4DecompressionStream {
   constructor(options?: DecompressOptions & WebStreamOptions) {
     const { own, codec } = splitOptions(options, ['signal']);
     const signal = checkSignal(own.signal);
-    ({ readable: this.readable, writable: this.writable } = transformStreamOf(new DecompressCodec(codec, signal), signal));
+    ({ readable: this.readable, writable: this.writable } = transformStreamOf(
+      new DecompressCodec(codec, signal),
+      signal,
+    ));
   }
 }
 
@@ -40,7 +46,10 @@ export class Lz4DecompressionStream {
 // leave the context to the garbage collector); @types/node does not declare it yet.
 type TransformerWithCancel<I> = Transformer<I, Uint8Array> & { cancel(reason: unknown): void };
 
-function transformStreamOf<I>(codec: StreamCodec<{ close(): void }>, signal: AbortSignal | undefined): TransformStream<I, Uint8Array> {
+function transformStreamOf<I>(
+  codec: StreamCodec<{ close(): void }>,
+  signal: AbortSignal | undefined,
+): TransformStream<I, Uint8Array> {
   let stopListening = (): void => {};
   // Every way the pair can end frees the context: flush, an error, the readable cancelled or the
   // writable aborted (the cancel hook), or the signal.

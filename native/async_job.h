@@ -48,7 +48,9 @@ class AsyncJob final : public Napi::AsyncWorker {
 
  private:
   AsyncJob(Napi::Env env, Work work, std::initializer_list<Napi::Value> keepAlive, JobOwner* owner)
-      : Napi::AsyncWorker(env, "lz4framed"), work_(std::move(work)), deferred_(Napi::Promise::Deferred::New(env)),
+      : Napi::AsyncWorker(env, "lz4framed"),
+        work_(std::move(work)),
+        deferred_(Napi::Promise::Deferred::New(env)),
         owner_(owner) {
     for (const Napi::Value& value : keepAlive) {
       if (!value.IsEmpty() && value.IsObject()) refs_.push_back(Napi::Persistent(value.As<Napi::Object>()));

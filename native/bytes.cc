@@ -8,8 +8,8 @@ ByteView ReadBytes(const Napi::Value& value, const char* what) {
   if (value.IsTypedArray()) {
     Napi::TypedArray array = value.As<Napi::TypedArray>();
     void* data = nullptr;
-    NAPI_THROW_IF_FAILED(value.Env(), napi_get_typedarray_info(value.Env(), value, nullptr, nullptr, &data, nullptr, nullptr),
-                         view);
+    NAPI_THROW_IF_FAILED(value.Env(),
+                         napi_get_typedarray_info(value.Env(), value, nullptr, nullptr, &data, nullptr, nullptr), view);
     view.data = static_cast<const uint8_t*>(data);
     view.size = array.ByteLength();
   } else if (value.IsDataView()) {

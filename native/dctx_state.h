@@ -36,28 +36,28 @@ int lz4framed_dctx_frame_info(const LZ4F_dctx* dctx, LZ4F_frameInfo_t* info);
  * save() checks these against the context (e.g. frame_output against the content size, checksum
  * state and history window) and refuses fields that contradict it. */
 typedef struct {
-    uint64_t input_offset;    /* compressed bytes consumed since the stream began */
-    uint64_t output_offset;   /* decoded bytes produced since the stream began */
-    uint64_t frame_output;    /* decoded bytes produced since the current frame began (0 at its end) */
-    uint64_t next_hint;       /* liblz4's last return value (0 exactly at a frame boundary) */
-    uint8_t header_seen;      /* 1 once any frame header was decoded */
-    uint8_t frame_start_len;  /* 0..4: bytes of frame_start in use */
-    uint8_t frame_start[4];   /* first bytes after the last frame boundary */
-    uint8_t skip_checksums;   /* decoder option (0/1); a restore must use the same */
-    uint64_t dictionary_hash; /* lz4framed_hash64() of the decoder's dictionary, 0 without one */
+  uint64_t input_offset;    /* compressed bytes consumed since the stream began */
+  uint64_t output_offset;   /* decoded bytes produced since the stream began */
+  uint64_t frame_output;    /* decoded bytes produced since the current frame began (0 at its end) */
+  uint64_t next_hint;       /* liblz4's last return value (0 exactly at a frame boundary) */
+  uint8_t header_seen;      /* 1 once any frame header was decoded */
+  uint8_t frame_start_len;  /* 0..4: bytes of frame_start in use */
+  uint8_t frame_start[4];   /* first bytes after the last frame boundary */
+  uint8_t skip_checksums;   /* decoder option (0/1); a restore must use the same */
+  uint64_t dictionary_hash; /* lz4framed_hash64() of the decoder's dictionary, 0 without one */
 } lz4framed_stream_t;
 
 /* What readCheckpointInfo() shows, read from a validated blob without restoring it. */
 typedef struct {
-    uint64_t input_offset;
-    uint64_t output_offset;
-    unsigned stage;             /* liblz4's dStage number (see checkpoint format docs) */
-    int block_linked;           /* inside a frame (stages 2..11) that uses linked blocks */
-    uint32_t history_length;    /* bytes of output the history window needs (0..65536): the last
-                                   ones before output_offset, all from the current frame */
-    int history_embedded;       /* 1: those bytes are in the blob (or there are none); 0: the
-                                   caller supplies them to restore */
-    size_t byte_length;         /* size of the blob */
+  uint64_t input_offset;
+  uint64_t output_offset;
+  unsigned stage;          /* liblz4's dStage number (see checkpoint format docs) */
+  int block_linked;        /* inside a frame (stages 2..11) that uses linked blocks */
+  uint32_t history_length; /* bytes of output the history window needs (0..65536): the last
+                              ones before output_offset, all from the current frame */
+  int history_embedded;    /* 1: those bytes are in the blob (or there are none); 0: the
+                              caller supplies them to restore */
+  size_t byte_length;      /* size of the blob */
 } lz4framed_checkpoint_info_t;
 
 /* Serializes the decoder. `dictionary` is the decoder's own dictionary buffer (the one passed to
@@ -69,15 +69,14 @@ typedef struct {
  * with capacity too small it returns 0. Returns 0 and sets *why (a static string) when the state
  * cannot be serialized: never for a context driven as above, not in an error state, whose stream
  * fields are right. */
-size_t lz4framed_checkpoint_save(const LZ4F_dctx* dctx, const lz4framed_stream_t* stream,
-                                 const uint8_t* dictionary, size_t dictionary_size, int omit_history,
-                                 uint8_t* out, size_t capacity, const char** why);
+size_t lz4framed_checkpoint_save(const LZ4F_dctx* dctx, const lz4framed_stream_t* stream, const uint8_t* dictionary,
+                                 size_t dictionary_size, int omit_history, uint8_t* out, size_t capacity,
+                                 const char** why);
 
 /* Validates a blob (magic, versions, checksum, every field against its stage and block size,
  * exact length) and fills *info. Returns 1, or 0 with *why set (static string). Touches nothing
  * else. A blob it refuses, restore refuses too. */
-int lz4framed_checkpoint_info(const uint8_t* blob, size_t size, lz4framed_checkpoint_info_t* info,
-                              const char** why);
+int lz4framed_checkpoint_info(const uint8_t* blob, size_t size, lz4framed_checkpoint_info_t* info, const char** why);
 
 /* Restores a decoder. Validates everything before allocating or copying anything. `history` is
  * required (exactly history_length bytes: the output just before output_offset) when the blob
@@ -90,8 +89,8 @@ int lz4framed_checkpoint_info(const uint8_t* blob, size_t size, lz4framed_checkp
  * takes its offsets, next_hint, header_seen and frame_start from it); else returns 0 with *out ==
  * NULL and *why set (static string). */
 int lz4framed_checkpoint_restore(const uint8_t* blob, size_t size, const uint8_t* history, size_t history_size,
-                                 const uint8_t* dictionary, size_t dictionary_size, int skip_checksums,
-                                 LZ4F_dctx** out, lz4framed_stream_t* stream, const char** why);
+                                 const uint8_t* dictionary, size_t dictionary_size, int skip_checksums, LZ4F_dctx** out,
+                                 lz4framed_stream_t* stream, const char** why);
 
 /* A deep copy with its own buffers and its own history window. A window that pointed into
  * src_dictionary points into dst_dictionary (the clone's own copy, same bytes; it may be the same

@@ -19,9 +19,7 @@ void SetLz4fFailure(Failure* failure, size_t lz4fResult, const char* during) {
   failure->Set(Failure::Kind::Error, code, std::string(during) + ": " + name);
 }
 
-void SetOutOfMemory(Failure* failure) {
-  failure->Set(Failure::Kind::RangeError, kOutOfMemory, "out of memory");
-}
+void SetOutOfMemory(Failure* failure) { failure->Set(Failure::Kind::RangeError, kOutOfMemory, "out of memory"); }
 
 void SetOutputTooLarge(Failure* failure, size_t limit) {
   failure->Set(Failure::Kind::RangeError, kBufferTooLarge,

@@ -73,8 +73,9 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
     if (!out->Next(BlockSize(), &dst, &room, failure)) return false;
     size_t dstSize = room;
     size_t srcSize = input.size - pos;
-    size_t r = dict ? LZ4F_decompress_usingDict(dctx_, dst, &dstSize, input.data + pos, &srcSize, dict, dictSize, &options)
-                    : LZ4F_decompress(dctx_, dst, &dstSize, input.data + pos, &srcSize, &options);
+    size_t r =
+        dict ? LZ4F_decompress_usingDict(dctx_, dst, &dstSize, input.data + pos, &srcSize, dict, dictSize, &options)
+             : LZ4F_decompress(dctx_, dst, &dstSize, input.data + pos, &srcSize, &options);
     // Bytes liblz4 consumed before failing are not counted: the offset stays where a retry with
     // good data would begin.
     if (LZ4F_isError(r)) {
@@ -196,7 +197,8 @@ bool FrameDecoder::Checkpoint(bool omitHistory, std::vector<uint8_t>* blob, Fail
     return false;
   }
   blob->resize(size);
-  if (lz4framed_checkpoint_save(dctx_, &stream, Dictionary(), dictSize, omitHistory, blob->data(), size, &why) != size) {
+  if (lz4framed_checkpoint_save(dctx_, &stream, Dictionary(), dictSize, omitHistory, blob->data(), size, &why) !=
+      size) {
     failure->Set(Failure::Kind::Error, kBadCheckpoint, std::string("cannot checkpoint this decoder: ") + why);
     return false;
   }

@@ -48,7 +48,8 @@ bool FrameEncoder::Run(ByteView input, Mode mode, ScratchBuffer* out, size_t* wr
   size_t pos = 0;
   size_t r;
   if (!inFrame_) {
-    r = cdict_ ? LZ4F_compressBegin_usingCDict(cctx_, dst, need, cdict_, &prefs) : LZ4F_compressBegin(cctx_, dst, need, &prefs);
+    r = cdict_ ? LZ4F_compressBegin_usingCDict(cctx_, dst, need, cdict_, &prefs)
+               : LZ4F_compressBegin(cctx_, dst, need, &prefs);
     if (LZ4F_isError(r)) {
       SetLz4fFailure(failure, r, "beginning a frame");
       return false;

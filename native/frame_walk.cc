@@ -12,8 +12,6 @@ constexpr uint32_t kSkippableMask = 0xFFFFFFF0U;
 constexpr uint32_t kSkippableMagic = 0x184D2A50U;
 constexpr uint32_t kUncompressedBit = 0x80000000U;
 
-
-
 }  // namespace
 
 bool DecodedSizeBound(ByteView input, uint64_t* bound) {

@@ -1,11 +1,11 @@
 #include "output_sink.h"
 
-#include "output_buffer.h"
-
 #include <algorithm>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+
+#include "output_buffer.h"
 
 namespace lz4framed {
 namespace {
@@ -19,9 +19,7 @@ OutputSink::~OutputSink() {
   }
 }
 
-void OutputSink::Preallocate(uint8_t* data, size_t capacity) {
-  chunks_.push_back(Chunk{data, capacity, 0, false});
-}
+void OutputSink::Preallocate(uint8_t* data, size_t capacity) { chunks_.push_back(Chunk{data, capacity, 0, false}); }
 
 bool OutputSink::Next(size_t blockSize, uint8_t** dst, size_t* room, Failure* failure) {
   // Allowed: up to limit + 1 bytes in total, the extra byte only to detect the overflow.

@@ -52,7 +52,8 @@ CompressSettings ReadCompressSettings(const Napi::Value& value) {
   p.frameInfo.blockMode = BoolField(o, "blockLinked", true) ? LZ4F_blockLinked : LZ4F_blockIndependent;
   p.frameInfo.contentChecksumFlag =
       BoolField(o, "contentChecksum", true) ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
-  p.frameInfo.blockChecksumFlag = BoolField(o, "blockChecksum", false) ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
+  p.frameInfo.blockChecksumFlag =
+      BoolField(o, "blockChecksum", false) ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
   p.frameInfo.contentSize = static_cast<unsigned long long>(NumberField(o, "contentSize", 0, 0, 9007199254740991.0));
   p.frameInfo.dictID = static_cast<unsigned>(NumberField(o, "dictId", 0, 0, 4294967295.0));
   p.favorDecSpeed = BoolField(o, "favorDecSpeed", false) ? 1 : 0;

@@ -119,7 +119,9 @@ test('a source that simply ends mid-frame ends read() quietly; end() reports the
 test('read() takes Node Readables and web ReadableStreams', async () => {
   const { Readable } = await import('stream');
   const compressed = compressSync(plain.subarray(0, 200000));
-  const fromNode = await collect(new Decompressor().read(Readable.from([compressed.subarray(0, 100), compressed.subarray(100)])));
+  const fromNode = await collect(
+    new Decompressor().read(Readable.from([compressed.subarray(0, 100), compressed.subarray(100)])),
+  );
   expect(fromNode.equals(plain.subarray(0, 200000))).toBe(true);
   const web = new ReadableStream<Uint8Array>({
     start(controller) {

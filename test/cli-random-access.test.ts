@@ -31,7 +31,11 @@ let multi: Buffer;
 beforeAll(() => {
   CLI = path.join(path.dirname(compileLib(tmp().path('compiled'))), 'cli.js');
   independent = lz4Cli(['-c', '-B4'], plainA);
-  multi = Buffer.concat([independent, skippableFrame(Buffer.from('not data')), lz4CliFile(plainB, ['-BD', '-B5', '--content-size'])]);
+  multi = Buffer.concat([
+    independent,
+    skippableFrame(Buffer.from('not data')),
+    lz4CliFile(plainB, ['-BD', '-B5', '--content-size']),
+  ]);
   expect(lz4Cli(['-d', '-c'], multi).equals(full)).toBe(true);
 }, 60_000);
 
@@ -66,7 +70,10 @@ function cli(args: readonly string[], cwd: string): Promise<Run> {
 
 // What a person sees on a terminal (a pty from script(1)): progress bar and summary lines.
 function onTerminal(args: readonly string[], cwd: string): string {
-  return execFileSync('script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { cwd, encoding: 'utf8' });
+  return execFileSync('script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], {
+    cwd,
+    encoding: 'utf8',
+  });
 }
 
 async function expectSuccess(run: Promise<Run>): Promise<Run> {
@@ -194,7 +201,9 @@ describe('decompress --resume', () => {
   test('a file input resumes a checkpoint left by an earlier run; on a terminal the summary says so, -q silences it', async () => {
     const d = caseDir({ 'multi.lz4': multi });
     await stoppedDownload(path.join(d, 'multi.lz4'), path.join(d, 'out'), 300_000);
-    expect(onTerminal(['-d', '--resume', 'multi.lz4', 'out'], d)).toMatch(/multi\.lz4: [0-9.]+ MiB → 5\.00 MiB \([0-9.]+%\), resumed from a checkpoint/);
+    expect(onTerminal(['-d', '--resume', 'multi.lz4', 'out'], d)).toMatch(
+      /multi\.lz4: [0-9.]+ MiB → 5\.00 MiB \([0-9.]+%\), resumed from a checkpoint/,
+    );
     expect(read(d, 'out').equals(full)).toBe(true);
     expect(fs.readdirSync(d).sort()).toEqual(['multi.lz4', 'out']);
     expect(onTerminal(['-d', '--resume', '-q', '-f', 'multi.lz4', 'again'], d)).toBe('');
@@ -203,17 +212,29 @@ describe('decompress --resume', () => {
 
   test('3: an OUTFILE with no checkpoint needs -f; a checkpoint of another input is refused until --no-resume', async () => {
     const d = caseDir({ 'multi.lz4': multi, 'other.lz4': independent, out: Buffer.from('precious') });
-    await expectFailure(cli(['-d', '--resume', 'multi.lz4', 'out'], d), 3, /out already exists and there is no out\.lz4ckpt .*use -f/);
+    await expectFailure(
+      cli(['-d', '--resume', 'multi.lz4', 'out'], d),
+      3,
+      /out already exists and there is no out\.lz4ckpt .*use -f/,
+    );
     expect(read(d, 'out').toString()).toBe('precious');
     await expectSuccess(cli(['-d', '--resume', '-f', 'multi.lz4', 'out'], d));
     expect(read(d, 'out').equals(full)).toBe(true);
     fs.mkdirSync(path.join(d, 'a-dir'));
-    await expectFailure(cli(['-d', '--resume', '-f', 'multi.lz4', 'a-dir'], d), 3, /cannot write a-dir: illegal operation on a directory/);
+    await expectFailure(
+      cli(['-d', '--resume', '-f', 'multi.lz4', 'a-dir'], d),
+      3,
+      /cannot write a-dir: illegal operation on a directory/,
+    );
     expect(fs.statSync(path.join(d, 'a-dir')).isDirectory()).toBe(true);
 
     await stoppedDownload(path.join(d, 'multi.lz4'), path.join(d, 'out2'), 300_000);
     const partial = read(d, 'out2');
-    await expectFailure(cli(['-d', '--resume', 'other.lz4', 'out2'], d), 3, /cannot resume out2: .*ERR_LZ4_RESUME_INPUT_CHANGED.*--no-resume/);
+    await expectFailure(
+      cli(['-d', '--resume', 'other.lz4', 'out2'], d),
+      3,
+      /cannot resume out2: .*ERR_LZ4_RESUME_INPUT_CHANGED.*--no-resume/,
+    );
     expect(read(d, 'out2').equals(partial)).toBe(true); // nothing changed
     expect(exists(d, 'out2.lz4ckpt')).toBe(true);
     await expectSuccess(cli(['-d', '--no-resume', 'other.lz4', 'out2'], d)); // an unfinished OUTFILE: no -f needed
@@ -223,7 +244,11 @@ describe('decompress --resume', () => {
 
   test('2: a missing file, an HTTP error status, a server that ignores Range when resuming', async () => {
     const d = caseDir();
-    await expectFailure(cli(['-d', '--resume', 'missing.lz4', 'out'], d), 2, /cannot open missing\.lz4: no such file or directory/);
+    await expectFailure(
+      cli(['-d', '--resume', 'missing.lz4', 'out'], d),
+      2,
+      /cannot open missing\.lz4: no such file or directory/,
+    );
     server.behaviour = { statusFor: () => 404 };
     await expectFailure(cli(['-d', '--resume', server.url, 'out'], d), 2, /HTTP status 404.*\(ERR_LZ4_HTTP_STATUS\)/);
     expect(fs.readdirSync(d)).toEqual([]); // no checkpoint, so no partial output either
@@ -231,7 +256,11 @@ describe('decompress --resume', () => {
     server.behaviour = {};
     await stoppedDownload(server.url, path.join(d, 'out'), 300_000);
     server.behaviour = { ignoreRange: true };
-    await expectFailure(cli(['-d', '--resume', server.url, 'out'], d), 2, /ignores Range requests.*ERR_LZ4_RANGE_UNSUPPORTED/);
+    await expectFailure(
+      cli(['-d', '--resume', server.url, 'out'], d),
+      2,
+      /ignores Range requests.*ERR_LZ4_RANGE_UNSUPPORTED/,
+    );
     expect(fs.readdirSync(d).sort()).toEqual(['out', 'out.lz4ckpt']);
   });
 
@@ -290,12 +319,16 @@ describe('index and cat', () => {
     const d = caseDir({ 'multi.lz4': multi });
     const indexed = await cli(['index', '--interval=256K', 'multi.lz4'], d);
     expect(indexed.status).toBe(0);
-    expect(indexed.stderr).toMatch(/^multi\.lz4: [0-9.]+ MiB → 5\.00 MiB, \d+ entries \(.*full blocks\), written to multi\.lz4\.lz4idx\n$/);
+    expect(indexed.stderr).toMatch(
+      /^multi\.lz4: [0-9.]+ MiB → 5\.00 MiB, \d+ entries \(.*full blocks\), written to multi\.lz4\.lz4idx\n$/,
+    );
     const index = await loadIndex(path.join(d, 'multi.lz4.lz4idx'));
     expect(index.outputSize).toBe(full.length);
     expect(index.entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['frame', 'block', 'checkpoint']));
     for (const [offset, length] of ranges) {
-      const r = await expectSuccess(cli(['cat', 'multi.lz4', '--offset', String(offset), '--length', String(length)], d));
+      const r = await expectSuccess(
+        cli(['cat', 'multi.lz4', '--offset', String(offset), '--length', String(length)], d),
+      );
       expect(r.stdout.equals(full.subarray(offset, offset + length))).toBe(true);
     }
     const tail = await expectSuccess(cli(['cat', '--offset=4M', 'multi.lz4'], d)); // to the end
@@ -319,8 +352,16 @@ describe('index and cat', () => {
     const d = caseDir({ 'multi.lz4': multi, 'other.lz4': independent });
     await expectSuccess(cli(['index', '-q', 'multi.lz4'], d));
     fs.copyFileSync(path.join(d, 'multi.lz4.lz4idx'), path.join(d, 'other.lz4.lz4idx'));
-    await expectFailure(cli(['cat', 'other.lz4', '--length=10'], d), 4, /other\.lz4: the index does not match the input.*ERR_LZ4_INDEX_MISMATCH.*lz4framed index/);
-    await expectFailure(cli(['cat', 'multi.lz4', `--offset=${full.length + 1}`], d), 1, new RegExp(`--offset ${full.length + 1} is past the end of multi\\.lz4 \\(${full.length} decoded bytes\\)`));
+    await expectFailure(
+      cli(['cat', 'other.lz4', '--length=10'], d),
+      4,
+      /other\.lz4: the index does not match the input.*ERR_LZ4_INDEX_MISMATCH.*lz4framed index/,
+    );
+    await expectFailure(
+      cli(['cat', 'multi.lz4', `--offset=${full.length + 1}`], d),
+      1,
+      new RegExp(`--offset ${full.length + 1} is past the end of multi\\.lz4 \\(${full.length} decoded bytes\\)`),
+    );
     await expectFailure(cli(['cat', 'missing.lz4'], d), 2, /cannot open missing\.lz4: no such file or directory/);
     const script = `"${process.execPath}" "${CLI}" cat multi.lz4 2>stderr | head -c 10 > /dev/null; echo "\${PIPESTATUS[0]}"`;
     expect(execFileSync('bash', ['-c', script], { cwd: d, encoding: 'utf8' }).trim()).toBe('141');
@@ -361,17 +402,35 @@ describe('--seekable', () => {
 
 describe('usage', () => {
   test('the new options parse in lz4 style: -T N / -TN / --threads, sizes with K M G, --offset/--length as =V or V', () => {
-    expect(parseArgs(['-d', '--resume', 'http://h/x.lz4', 'out'])).toMatchObject({ command: 'decompress', resume: true });
-    expect(parseArgs(['-d', '--no-resume', '--checkpoint-interval', '8M', 'x.lz4'])).toMatchObject({ resume: false, checkpointInterval: 8 * MiB });
+    expect(parseArgs(['-d', '--resume', 'http://h/x.lz4', 'out'])).toMatchObject({
+      command: 'decompress',
+      resume: true,
+    });
+    expect(parseArgs(['-d', '--no-resume', '--checkpoint-interval', '8M', 'x.lz4'])).toMatchObject({
+      resume: false,
+      checkpointInterval: 8 * MiB,
+    });
     expect(parseArgs(['-d', '-T', '3', 'x.lz4']).threads).toBe(3);
     expect(parseArgs(['-dT4', 'x.lz4']).threads).toBe(4);
     expect(parseArgs(['-d', '-T0', 'x.lz4']).threads).toBe(0);
     expect(parseArgs(['-d', '--threads=2', 'x.lz4']).threads).toBe(2);
-    expect(parseArgs(['cat', 'x.lz4', '--offset', '1K', '--length=2G'])).toMatchObject({ command: 'cat', offset: KiB, length: 2 * 1024 * MiB, files: ['x.lz4'] });
-    expect(parseArgs(['index', '--seekable', '--interval=64k', 'x.lz4'])).toMatchObject({ command: 'index', seekable: true, interval: 64 * KiB });
+    expect(parseArgs(['cat', 'x.lz4', '--offset', '1K', '--length=2G'])).toMatchObject({
+      command: 'cat',
+      offset: KiB,
+      length: 2 * 1024 * MiB,
+      files: ['x.lz4'],
+    });
+    expect(parseArgs(['index', '--seekable', '--interval=64k', 'x.lz4'])).toMatchObject({
+      command: 'index',
+      seekable: true,
+      interval: 64 * KiB,
+    });
     expect(parseArgs(['--seekable', 'plain'])).toMatchObject({ command: 'compress', seekable: true });
     expect(resolveStreams(parseArgs(['-d', '-T2', 'x.lz4']))).toEqual({ input: 'x.lz4', output: 'x' });
-    expect(resolveStreams(parseArgs(['-d', '--resume', 'https://h/x.lz4', 'o']))).toEqual({ input: 'https://h/x.lz4', output: 'o' });
+    expect(resolveStreams(parseArgs(['-d', '--resume', 'https://h/x.lz4', 'o']))).toEqual({
+      input: 'https://h/x.lz4',
+      output: 'o',
+    });
   });
 
   test('bad values and bad combinations are usage errors, whatever the order', async () => {
@@ -415,7 +474,18 @@ describe('usage', () => {
   test('--help documents the new commands, options and exit codes', async () => {
     const help = (await expectSuccess(cli(['--help'], tmp().dir))).stdout.toString();
     expect(help).toBe(HELP);
-    for (const word of ['--resume', '--no-resume', '--checkpoint-interval', '-T N', 'index FILE', 'cat FILE', '--seekable', '--offset', '--length', '130']) {
+    for (const word of [
+      '--resume',
+      '--no-resume',
+      '--checkpoint-interval',
+      '-T N',
+      'index FILE',
+      'cat FILE',
+      '--seekable',
+      '--offset',
+      '--length',
+      '130',
+    ]) {
       expect(help).toContain(word);
     }
   });

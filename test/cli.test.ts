@@ -34,7 +34,11 @@ interface Run {
 }
 
 function cli(args: readonly string[], options: { input?: Uint8Array; cwd?: string } = {}): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { input: options.input ?? Buffer.alloc(0), cwd: options.cwd ?? tmp().dir, maxBuffer: 256 * MiB });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    input: options.input ?? Buffer.alloc(0),
+    cwd: options.cwd ?? tmp().dir,
+    maxBuffer: 256 * MiB,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
 }
 
@@ -60,7 +64,8 @@ describe('help and version', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
     const text = help.stdout.toString();
-    for (const word of ['compress', 'decompress', '-B7', '--fast', 'Exit codes', '2  cannot open', '5  truncated']) expect(text).toContain(word);
+    for (const word of ['compress', 'decompress', '-B7', '--fast', 'Exit codes', '2  cannot open', '5  truncated'])
+      expect(text).toContain(word);
     const v = cli(['-v']);
     expect(v.status).toBe(0);
     expect(v.stdout.toString().trim()).toBe(`lz4framed ${version} (liblz4 ${LZ4_VERSION})`);
@@ -93,7 +98,12 @@ describe('stdin and stdout', () => {
     const a = compressibleBytes(300 * KiB, 1);
     const b = input.subarray(0, MiB);
     const ours = cli(['-c', '-B4', '-BD'], { input: b }).stdout;
-    const stream = Buffer.concat([lz4Cli(['-c'], a), skippableFrame(Buffer.from('index')), ours, lz4Cli(['-c', '--content-size'], b)]);
+    const stream = Buffer.concat([
+      lz4Cli(['-c'], a),
+      skippableFrame(Buffer.from('index')),
+      ours,
+      lz4Cli(['-c', '--content-size'], b),
+    ]);
     const back = cli(['-d'], { input: stream });
     expect(back.status).toBe(0);
     expect(back.stdout.equals(Buffer.concat([a, b, b]))).toBe(true);
@@ -109,7 +119,12 @@ describe('stdin and stdout', () => {
 
   test('frame options reach the header: -B4 -BD -BX --no-frame-crc, levels and --fast', () => {
     const frame = cli(['-B4', '-BD', '-BX', '--no-frame-crc', '-12'], { input: input.subarray(0, 200 * KiB) }).stdout;
-    expect(getFrameInfo(frame)).toMatchObject({ blockSize: 65536, blockLinked: true, blockChecksum: true, contentChecksum: false });
+    expect(getFrameInfo(frame)).toMatchObject({
+      blockSize: 65536,
+      blockLinked: true,
+      blockChecksum: true,
+      contentChecksum: false,
+    });
     expect(lz4Cli(['-d', '-c'], frame).equals(input.subarray(0, 200 * KiB))).toBe(true);
     const fast = cli(['--fast=5', '-c'], { input }).stdout;
     expect(getFrameInfo(fast)).toMatchObject({ blockSize: 4194304, blockLinked: false, contentChecksum: true });
@@ -215,7 +230,9 @@ describe('-t and -l', () => {
     expect(listed.status).toBe(0);
     const lines = listed.stdout.toString().trimEnd().split('\n');
     expect(lines[0]).toBe('two.lz4');
-    expect(lines[2]).toMatch(new RegExp(`^\\s*1\\s+LZ4Frame\\s+B5D\\s+content\\s+${first.length}\\s+${input.length}\\s`));
+    expect(lines[2]).toMatch(
+      new RegExp(`^\\s*1\\s+LZ4Frame\\s+B5D\\s+content\\s+${first.length}\\s+${input.length}\\s`),
+    );
     expect(lines[3]).toMatch(/^\s*2\s+Skippable\s+-\s+-\s+12\s+-/);
     expect(lines[4]).toMatch(new RegExp(`^\\s*3\\s+LZ4Frame\\s+B7I\\s+content\\+block\\s+${second.length}\\s+-`));
     expect(lines[5]).toMatch(/^total\s+3 frames/);
@@ -236,27 +253,37 @@ describe('progress', () => {
     const command = `${process.execPath} ${CLI} data tty.lz4`;
     const tty = execFileSync('script', ['-qec', command, '/dev/null'], { cwd: d, encoding: 'utf8' });
     expect(tty).toMatch(/data: 3\.00 MiB → [0-9.]+ [KM]iB \([0-9.]+%\)/);
-    const silenced = execFileSync('script', ['-qec', `${command.replace('tty.lz4', 'q.lz4')} -q`, '/dev/null'], { cwd: d, encoding: 'utf8' });
+    const silenced = execFileSync('script', ['-qec', `${command.replace('tty.lz4', 'q.lz4')} -q`, '/dev/null'], {
+      cwd: d,
+      encoding: 'utf8',
+    });
     expect(silenced).toBe('');
   });
 
   test('the bar waits, then shows share, bytes, ratio, speed and time left; it throttles and erases itself', () => {
     let now = 1000;
     const written: string[] = [];
-    const bar = new ProgressBar({ write: (s) => written.push(s), columns: 120 }, { label: 'big.bin', delayMs: 500, intervalMs: 100, now: () => now });
+    const bar = new ProgressBar(
+      { write: (s) => written.push(s), columns: 120 },
+      { label: 'big.bin', delayMs: 500, intervalMs: 100, now: () => now },
+    );
     const state = { inputBytes: 50 * MiB, outputBytes: 20 * MiB, totalInputBytes: 100 * MiB };
     bar.update(state);
     expect(written).toEqual([]); // too early: short runs stay silent
     now += 1000;
     bar.update(state);
     expect(written.length).toBe(1);
-    expect(written[0]).toMatch(/^\rbig\.bin\s+50%\s+\[#{10}\.{10}\]\s+50\.0 MiB → 20\.0 MiB\s+40\.0%\s+50\.0 MiB\/s\s+ETA 0:01\x1b\[K$/);
+    expect(written[0]).toMatch(
+      /^\rbig\.bin\s+50%\s+\[#{10}\.{10}\]\s+50\.0 MiB → 20\.0 MiB\s+40\.0%\s+50\.0 MiB\/s\s+ETA 0:01\x1b\[K$/,
+    );
     now += 50;
     bar.update(state);
     expect(written.length).toBe(1); // throttled
     bar.finish();
     expect(written[1]).toBe('\r\x1b[K');
-    expect(renderProgress({ inputBytes: 3 * MiB, outputBytes: MiB, totalInputBytes: undefined }, 1000)).toBe('3.00 MiB → 1.00 MiB  33.3%  3.00 MiB/s');
+    expect(renderProgress({ inputBytes: 3 * MiB, outputBytes: MiB, totalInputBytes: undefined }, 1000)).toBe(
+      '3.00 MiB → 1.00 MiB  33.3%  3.00 MiB/s',
+    );
     expect(renderProgress({ inputBytes: 1, outputBytes: 1, totalInputBytes: 2 }, 1000, 10).length).toBe(9);
     expect(formatBytes(1023)).toBe('1023 B');
   });
@@ -264,11 +291,32 @@ describe('progress', () => {
 
 describe('argument parsing', () => {
   test('lz4-style short clusters, long options, commands and defaults', () => {
-    expect(parseArgs([])).toMatchObject({ command: 'compress', level: 1, blockSize: 4194304, blockLinked: false, contentChecksum: true, files: [] });
-    expect(parseArgs(['-dfc', 'x'])).toMatchObject({ command: 'decompress', force: true, toStdout: true, files: ['x'] });
-    expect(parseArgs(['-9', '-B5', '-BD', '-BX', 'in'])).toMatchObject({ level: 9, blockSize: 262144, blockLinked: true, blockChecksum: true });
+    expect(parseArgs([])).toMatchObject({
+      command: 'compress',
+      level: 1,
+      blockSize: 4194304,
+      blockLinked: false,
+      contentChecksum: true,
+      files: [],
+    });
+    expect(parseArgs(['-dfc', 'x'])).toMatchObject({
+      command: 'decompress',
+      force: true,
+      toStdout: true,
+      files: ['x'],
+    });
+    expect(parseArgs(['-9', '-B5', '-BD', '-BX', 'in'])).toMatchObject({
+      level: 9,
+      blockSize: 262144,
+      blockLinked: true,
+      blockChecksum: true,
+    });
     expect(parseArgs(['-12kq'])).toMatchObject({ level: 12, quiet: true });
-    expect(parseArgs(['--fast=3', '--no-frame-crc', '--content-size'])).toMatchObject({ level: -3, contentChecksum: false, contentSize: true });
+    expect(parseArgs(['--fast=3', '--no-frame-crc', '--content-size'])).toMatchObject({
+      level: -3,
+      contentChecksum: false,
+      contentSize: true,
+    });
     expect(parseArgs(['--fast'])).toMatchObject({ level: -1 });
     expect(parseArgs(['info', 'a.lz4', 'b.lz4'])).toMatchObject({ command: 'info', files: ['a.lz4', 'b.lz4'] });
     expect(parseArgs(['x.lz4'])).toMatchObject({ command: 'decompress' });
@@ -304,7 +352,8 @@ describe('interruption', () => {
     child.stdin.on('error', () => {}); // the child stops reading when interrupted
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.stdin.write(input); // then the input stays open: the run is in the middle of its work
-    for (let i = 0; i < 200 && !fs.readdirSync(d).some((n) => n.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && !fs.readdirSync(d).some((n) => n.endsWith('.tmp')); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(fs.readdirSync(d).some((n) => n.endsWith('.tmp'))).toBe(true);
     child.kill('SIGINT');
     expect(await exited).toBe(130);

@@ -2,7 +2,15 @@
 // and end() rules over concatenated and skippable frames in any chunking, and the busy / closed
 // rules of both.
 import fc from 'fast-check';
-import { Compressor, compressSync, Decompressor, decompressSync, getFrameInfo, Lz4FramedError, Lz4FramedNoDataError } from '../lib';
+import {
+  Compressor,
+  compressSync,
+  Decompressor,
+  decompressSync,
+  getFrameInfo,
+  Lz4FramedError,
+  Lz4FramedNoDataError,
+} from '../lib';
 import { chunk, compressibleBytes, mixedBytes, randomBytes, slices } from './helpers/data';
 import { frameLayout, skippableFrame } from './helpers/frames';
 import { rejected, thrown } from './helpers/outcome';
@@ -242,20 +250,24 @@ describe('Decompressor', () => {
 
   test('random chunkings, sync and async, give the same output and offsets', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 40000 }), { maxLength: 30 }), fc.boolean(), async (lengths, useAsync) => {
-        const d = new Decompressor();
-        const out: Buffer[] = [];
-        let fed = 0;
-        for (const part of chunk(stream, lengths)) {
-          out.push(useAsync ? await d.updateAsync(part) : d.update(part));
-          fed += part.length;
-          expect(d.inputOffset).toBe(fed);
-        }
-        d.end();
-        expect(Buffer.concat(out).equals(content)).toBe(true);
-        expect(d.outputOffset).toBe(content.length);
-        expect(d.nextInputHint).toBe(0);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 40000 }), { maxLength: 30 }),
+        fc.boolean(),
+        async (lengths, useAsync) => {
+          const d = new Decompressor();
+          const out: Buffer[] = [];
+          let fed = 0;
+          for (const part of chunk(stream, lengths)) {
+            out.push(useAsync ? await d.updateAsync(part) : d.update(part));
+            fed += part.length;
+            expect(d.inputOffset).toBe(fed);
+          }
+          d.end();
+          expect(Buffer.concat(out).equals(content)).toBe(true);
+          expect(d.outputOffset).toBe(content.length);
+          expect(d.nextInputHint).toBe(0);
+        },
+      ),
       { numRuns: 40 },
     );
   });

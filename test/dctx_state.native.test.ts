@@ -18,11 +18,21 @@ const sources = [
   path.join(root, 'native', 'dctx_state.c'),
   path.join(root, 'test', 'native', 'dctx_state_check.c'),
 ];
-const flags = ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-g', '-O1'];
+const flags = [
+  '-fsanitize=address,undefined',
+  '-fno-sanitize-recover=undefined',
+  '-fno-omit-frame-pointer',
+  '-g',
+  '-O1',
+];
 
 function run(file: string, args: string[]): { status: number; output: string } {
   try {
-    const output = execFileSync(file, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync(file, args, {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { status: 0, output };
   } catch (err) {
     const e = err as { status?: number | null; stdout?: string; stderr?: string };

@@ -1,9 +1,25 @@
 // Damaged, truncated and foreign input: each gives its coded error (ERR_LZ4F_* from liblz4,
 // ERR_LZ4_* from the library), the same on the sync and async paths, never a crash or wrong data.
-import { compressSync, Compressor, Decompressor, decompress, decompressSync, DecompressOptions, Lz4FramedNoDataError } from '../lib';
+import {
+  compressSync,
+  Compressor,
+  Decompressor,
+  decompress,
+  decompressSync,
+  DecompressOptions,
+  Lz4FramedNoDataError,
+} from '../lib';
 import { compressibleBytes, randomBytes } from './helpers/data';
 import { flipped, frameLayout, skippableFrame } from './helpers/frames';
-import { asyncOutcomeOf, expectCodedError, expectSameOutcome, Outcome, outcomeOf, rejected, thrown } from './helpers/outcome';
+import {
+  asyncOutcomeOf,
+  expectCodedError,
+  expectSameOutcome,
+  Outcome,
+  outcomeOf,
+  rejected,
+  thrown,
+} from './helpers/outcome';
 
 /** decompressSync, decompress and a Decompressor fed everything: all three must agree. */
 async function decodeAll(input: Uint8Array, options?: DecompressOptions): Promise<Outcome> {
@@ -21,7 +37,11 @@ async function decodeAll(input: Uint8Array, options?: DecompressOptions): Promis
   return sync;
 }
 
-async function expectError(input: Uint8Array, code: string, options?: DecompressOptions): Promise<Extract<Outcome, { ok: false }>> {
+async function expectError(
+  input: Uint8Array,
+  code: string,
+  options?: DecompressOptions,
+): Promise<Extract<Outcome, { ok: false }>> {
   const outcome = await decodeAll(input, options);
   expectCodedError(outcome);
   expect(outcome.code).toBe(code);
@@ -126,7 +146,13 @@ describe('truncated input', () => {
   // Small but with everything: several blocks (flushes), block and content checksums, a content size.
   const content = compressibleBytes(900, 54);
   const c = new Compressor({ blockChecksum: true, contentSize: content.length });
-  const frame = Buffer.concat([c.update(content.subarray(0, 300)), c.flush(), c.update(content.subarray(300, 600)), c.flush(), c.end(content.subarray(600))]);
+  const frame = Buffer.concat([
+    c.update(content.subarray(0, 300)),
+    c.flush(),
+    c.update(content.subarray(300, 600)),
+    c.flush(),
+    c.end(content.subarray(600)),
+  ]);
   const layout = frameLayout(frame);
 
   test('the frame has three blocks', () => {
@@ -168,7 +194,13 @@ describe('truncated input', () => {
 
   test('a cut inside a second frame keeps all of the first', async () => {
     const two = Buffer.concat([frame, skippableFrame(Buffer.from('between')), frame]);
-    for (const cut of [frame.length + 3, frame.length + 14, frame.length + 15 + 6, frame.length + 15 + 20, two.length - 1]) {
+    for (const cut of [
+      frame.length + 3,
+      frame.length + 14,
+      frame.length + 15 + 6,
+      frame.length + 15 + 20,
+      two.length - 1,
+    ]) {
       const outcome = await expectError(two.subarray(0, cut), 'ERR_LZ4_NO_DATA');
       expect(outcome.partial!.subarray(0, content.length).equals(content)).toBe(true);
     }
@@ -183,14 +215,24 @@ describe('input that is not LZ4', () => {
   });
 
   test('garbage is ERR_LZ4F_FRAMETYPE_UNKNOWN', async () => {
-    for (const garbage of [Buffer.from('hello, this is not lz4'), randomBytes(1000, 55), Buffer.from([0x04, 0x22, 0x4d, 0x19, 0x60])]) {
+    for (const garbage of [
+      Buffer.from('hello, this is not lz4'),
+      randomBytes(1000, 55),
+      Buffer.from([0x04, 0x22, 0x4d, 0x19, 0x60]),
+    ]) {
       await expectError(garbage, 'ERR_LZ4F_FRAMETYPE_UNKNOWN');
     }
   });
 
   test('garbage after the last frame is ERR_LZ4F_FRAMETYPE_UNKNOWN, whatever its length', async () => {
     const frame = compressSync(plain.subarray(0, 5000));
-    for (const tail of [Buffer.from([0]), Buffer.from('xy'), Buffer.from('abc'), Buffer.from('garbage!'), randomBytes(100, 56)]) {
+    for (const tail of [
+      Buffer.from([0]),
+      Buffer.from('xy'),
+      Buffer.from('abc'),
+      Buffer.from('garbage!'),
+      randomBytes(100, 56),
+    ]) {
       await expectError(Buffer.concat([frame, tail]), 'ERR_LZ4F_FRAMETYPE_UNKNOWN');
       await expectError(Buffer.concat([frame, skippableFrame(Buffer.from('s')), tail]), 'ERR_LZ4F_FRAMETYPE_UNKNOWN');
     }
@@ -214,7 +256,11 @@ describe('dictionaries', () => {
       const frame = compressSync(content, { ...options, dictionary, dictId: 77 });
       const outcome = await decodeAll(frame);
       expectCodedError(outcome);
-      expect(['ERR_LZ4F_DECOMPRESSIONFAILED', 'ERR_LZ4F_CONTENTCHECKSUM_INVALID', 'ERR_LZ4F_BLOCKCHECKSUM_INVALID']).toContain(outcome.code);
+      expect([
+        'ERR_LZ4F_DECOMPRESSIONFAILED',
+        'ERR_LZ4F_CONTENTCHECKSUM_INVALID',
+        'ERR_LZ4F_BLOCKCHECKSUM_INVALID',
+      ]).toContain(outcome.code);
     }
   });
 

@@ -44,7 +44,10 @@ describe('round trips', () => {
     expect(info.contentSize).toBe(input.length); // stored by default, as one-shot compress
     expect(info.blockSize).toBe(262144);
 
-    fs.writeFileSync(d.path('theirs.lz4'), Buffer.concat([lz4Cli(['-c', '-BD'], input), lz4Cli(['-c', '-9'], input.subarray(0, 1000))]));
+    fs.writeFileSync(
+      d.path('theirs.lz4'),
+      Buffer.concat([lz4Cli(['-c', '-BD'], input), lz4Cli(['-c', '-9'], input.subarray(0, 1000))]),
+    );
     const unpacked = await decompressFile(d.path('theirs.lz4'), pathToFileURL(d.path('back')));
     expect(unpacked.outputBytes).toBe(input.length + 1000);
     expect(fs.readFileSync(d.path('back')).equals(Buffer.concat([input, input.subarray(0, 1000)]))).toBe(true);
@@ -125,7 +128,11 @@ describe('the output name is never left half written', () => {
     const { spy, closed } = watchClose(Compressor.prototype);
     const controller = new AbortController();
     const error = await failure(() =>
-      compressFile(d.path('in'), d.path('out.lz4'), { level: 9, signal: controller.signal, onProgress: () => controller.abort() }),
+      compressFile(d.path('in'), d.path('out.lz4'), {
+        level: 9,
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      }),
     );
     expect(error.name).toBe('AbortError');
     expect(error.code).toBe('ABORT_ERR');
@@ -139,7 +146,9 @@ describe('the output name is never left half written', () => {
     fs.writeFileSync(d.path('in'), input);
     const controller = new AbortController();
     controller.abort();
-    expect((await failure(() => compressFile(d.path('in'), d.path('a.lz4'), { signal: controller.signal }))).code).toBe('ABORT_ERR');
+    expect((await failure(() => compressFile(d.path('in'), d.path('a.lz4'), { signal: controller.signal }))).code).toBe(
+      'ABORT_ERR',
+    );
     const thrown = await failure(() =>
       compressFile(d.path('in'), d.path('b.lz4'), {
         onProgress: () => {
@@ -163,9 +172,15 @@ describe('the output name is never left half written', () => {
     const d = dir();
     expect(await failure(() => compressFile('', d.path('x')))).toBeInstanceOf(TypeError);
     expect(await failure(() => compressFile(d.path('x'), 42 as never))).toBeInstanceOf(TypeError);
-    expect(await failure(() => compressFile(d.path('x'), d.path('y'), { contentSize: 5 } as never))).toBeInstanceOf(TypeError);
+    expect(await failure(() => compressFile(d.path('x'), d.path('y'), { contentSize: 5 } as never))).toBeInstanceOf(
+      TypeError,
+    );
     expect(await failure(() => compressFile(d.path('x'), d.path('y'), { level: 77 }))).toBeInstanceOf(RangeError);
-    expect(await failure(() => decompressFile(d.path('x'), d.path('y'), { overwrite: 'yes' } as never))).toBeInstanceOf(TypeError);
-    expect(await failure(() => decompressFile(d.path('x'), d.path('y'), { onProgress: 1 } as never))).toBeInstanceOf(TypeError);
+    expect(await failure(() => decompressFile(d.path('x'), d.path('y'), { overwrite: 'yes' } as never))).toBeInstanceOf(
+      TypeError,
+    );
+    expect(await failure(() => decompressFile(d.path('x'), d.path('y'), { onProgress: 1 } as never))).toBeInstanceOf(
+      TypeError,
+    );
   });
 });

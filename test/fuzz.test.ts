@@ -31,7 +31,12 @@ test('every fuzz target builds, gets a seed corpus and runs 5 seconds without a 
   expect(Object.keys(summary).sort()).toEqual(['decode', 'restore', 'roundtrip']);
   const seeds = path.join(ROOT, 'build-fuzz', 'seeds');
   for (const [name, target] of Object.entries(summary)) {
-    expect({ name, status: target.status, signal: target.signal, finding: target.finding }).toEqual({ name, status: 0, signal: null, finding: 'none' });
+    expect({ name, status: target.status, signal: target.signal, finding: target.finding }).toEqual({
+      name,
+      status: 0,
+      signal: null,
+      finding: 'none',
+    });
     // The seeds are real frames and checkpoints: the target ran many inputs and kept a corpus.
     expect(fs.readdirSync(path.join(seeds, name)).length).toBeGreaterThan(10);
     expect(target.executions).toBeGreaterThan(50);

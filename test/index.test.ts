@@ -133,7 +133,9 @@ test('entries of linked frames embed a compressed checkpoint with its history', 
 describe('binary index validation', () => {
   let bytes: Buffer;
   beforeAll(async () => {
-    bytes = (await buildIndex(lz4CliFile(compressibleBytes(600_000, 23), ['-BD', '-B4']), { interval: 100_000 })).toBuffer();
+    bytes = (
+      await buildIndex(lz4CliFile(compressibleBytes(600_000, 23), ['-BD', '-B4']), { interval: 100_000 })
+    ).toBuffer();
   });
 
   test('every damaged byte, cut or extra byte is ERR_LZ4_BAD_INDEX', () => {
@@ -144,9 +146,13 @@ describe('binary index validation', () => {
       expect(() => Lz4Index.from(damaged)).toThrow(expect.objectContaining({ code: 'ERR_LZ4_BAD_INDEX' }));
     }
     for (const length of [0, 10, 71, 104, bytes.length - 1]) {
-      expect(() => Lz4Index.from(bytes.subarray(0, length))).toThrow(expect.objectContaining({ code: 'ERR_LZ4_BAD_INDEX' }));
+      expect(() => Lz4Index.from(bytes.subarray(0, length))).toThrow(
+        expect.objectContaining({ code: 'ERR_LZ4_BAD_INDEX' }),
+      );
     }
-    expect(() => Lz4Index.from(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(expect.objectContaining({ code: 'ERR_LZ4_BAD_INDEX' }));
+    expect(() => Lz4Index.from(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(
+      expect.objectContaining({ code: 'ERR_LZ4_BAD_INDEX' }),
+    );
     expect(() => Lz4Index.from('index' as never)).toThrow(TypeError);
   });
 
@@ -225,7 +231,11 @@ describe('bad inputs are coded errors', () => {
     { name: 'empty', input: Buffer.alloc(0), code: 'ERR_LZ4_NO_DATA' },
     { name: 'cut inside a block', input: compressed.subarray(0, compressed.length - 1000), code: 'ERR_LZ4_NO_DATA' },
     { name: 'cut inside the end mark', input: compressed.subarray(0, compressed.length - 2), code: 'ERR_LZ4_NO_DATA' },
-    { name: 'garbage after the frame', input: Buffer.concat([compressed, Buffer.from('garbage!')]), code: 'ERR_LZ4F_FRAMETYPE_UNKNOWN' },
+    {
+      name: 'garbage after the frame',
+      input: Buffer.concat([compressed, Buffer.from('garbage!')]),
+      code: 'ERR_LZ4F_FRAMETYPE_UNKNOWN',
+    },
     { name: 'a block larger than the block size', input: oversized, code: 'ERR_LZ4F_MAXBLOCKSIZE_INVALID' },
   ])('$name → $code', async ({ input, code }) => {
     expect((await rejected(buildIndex(input))).code).toBe(code);

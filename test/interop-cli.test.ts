@@ -56,9 +56,14 @@ describe('our frames decode with the lz4 command line', () => {
   for (const blockSize of constants.BLOCK_SIZES) {
     cases.push([`text, blockSize ${blockSize}`, text, { blockSize }]);
   }
-  for (const level of [constants.LEVEL_FAST_MIN, -1, 0, 3, 9, 12]) cases.push([`text, level ${level}`, text, { level }]);
+  for (const level of [constants.LEVEL_FAST_MIN, -1, 0, 3, 9, 12])
+    cases.push([`text, level ${level}`, text, { level }]);
   cases.push(
-    ['independent blocks, block checksums, no content checksum or size', text, { blockLinked: false, blockChecksum: true, contentChecksum: false, contentSize: false }],
+    [
+      'independent blocks, block checksums, no content checksum or size',
+      text,
+      { blockLinked: false, blockChecksum: true, contentChecksum: false, contentSize: false },
+    ],
     ['linked blocks with every checksum and a dictId', text, { blockChecksum: true, dictId: 1234 }],
     ['favorDecSpeed', text, { level: 11, favorDecSpeed: true }],
     ['random data (stored blocks)', noise, { blockChecksum: true }],
@@ -97,7 +102,12 @@ describe('our frames decode with the lz4 command line', () => {
 describe('lz4 command line frames decode here', () => {
   type Case = [string, Buffer, string[], Partial<ReturnType<typeof getFrameInfo>>];
   const cases: Case[] = [
-    ['defaults (independent blocks, content checksum)', text, [], { blockLinked: false, contentChecksum: true, blockChecksum: false, contentSize: undefined }],
+    [
+      'defaults (independent blocks, content checksum)',
+      text,
+      [],
+      { blockLinked: false, contentChecksum: true, blockChecksum: false, contentSize: undefined },
+    ],
     ['-B4 -BD (linked 64 KiB blocks)', text, ['-B4', '-BD'], { blockSize: 65536, blockLinked: true }],
     ['-B4 -BX (block checksums)', text, ['-B4', '-BX'], { blockSize: 65536, blockChecksum: true }],
     ['--no-frame-crc', text, ['--no-frame-crc'], { contentChecksum: false }],
@@ -112,7 +122,12 @@ describe('lz4 command line frames decode here', () => {
     ['--fast=3', text, ['--fast=3'], {}],
     ['--fast=100', text, ['--fast=100'], {}],
     ['--favor-decSpeed -12', text, ['--favor-decSpeed', '-12'], {}],
-    ['everything at once', text, ['-B4', '-BD', '-BX', '--content-size', '-9'], { blockSize: 65536, blockLinked: true, blockChecksum: true, contentChecksum: true, contentSize: text.length }],
+    [
+      'everything at once',
+      text,
+      ['-B4', '-BD', '-BX', '--content-size', '-9'],
+      { blockSize: 65536, blockLinked: true, blockChecksum: true, contentChecksum: true, contentSize: text.length },
+    ],
     ['random data', noise, ['-B4', '-BX'], { blockChecksum: true }],
     ['an empty file', Buffer.alloc(0), [], {}],
     ['one byte', Buffer.from('1'), ['--content-size'], { contentSize: 1 }],
@@ -136,7 +151,8 @@ describe('lz4 command line frames decode here', () => {
       const withSkippable = Buffer.concat([skip, a, skip, skippableFrame(Buffer.alloc(0), 15 - nibble), b, skip]);
       await expectDecodes(withSkippable, Buffer.concat([text, noise]));
       // The CLI skips them too: both readers agree on the same file.
-      if (nibble % 5 === 0) expect(cliDecode(withSkippable, 'skip.lz4').equals(Buffer.concat([text, noise]))).toBe(true);
+      if (nibble % 5 === 0)
+        expect(cliDecode(withSkippable, 'skip.lz4').equals(Buffer.concat([text, noise]))).toBe(true);
     }
   });
 

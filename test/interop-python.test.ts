@@ -2,7 +2,16 @@
 // compress/LZ4FrameCompressor options, its frame-info reader on our headers, concatenated and
 // skippable frames, and dictionaries through its block API (its frame API has none).
 import * as fs from 'fs';
-import { Compressor, CompressOptions, compressSync, constants, Decompressor, decompress, decompressSync, getFrameInfo } from '../lib';
+import {
+  Compressor,
+  CompressOptions,
+  compressSync,
+  constants,
+  Decompressor,
+  decompress,
+  decompressSync,
+  getFrameInfo,
+} from '../lib';
 import { compressibleBytes, mixedBytes, randomBytes, slices } from './helpers/data';
 import { skippableFrame } from './helpers/frames';
 import { useTmpDir } from './helpers/tmp';
@@ -68,9 +77,17 @@ test('python-lz4 is importable with the system interpreter', () => {
 
 describe('our frames decode with python-lz4', () => {
   const cases: Array<[string, Buffer, CompressOptions]> = [
-    ...constants.BLOCK_SIZES.map((blockSize): [string, Buffer, CompressOptions] => [`blockSize ${blockSize}`, text, { blockSize }]),
+    ...constants.BLOCK_SIZES.map((blockSize): [string, Buffer, CompressOptions] => [
+      `blockSize ${blockSize}`,
+      text,
+      { blockSize },
+    ]),
     ...[-20, -1, 0, 3, 9, 12].map((level): [string, Buffer, CompressOptions] => [`level ${level}`, text, { level }]),
-    ['independent blocks, block checksums, no content checksum, no size', text, { blockLinked: false, blockChecksum: true, contentChecksum: false, contentSize: false }],
+    [
+      'independent blocks, block checksums, no content checksum, no size',
+      text,
+      { blockLinked: false, blockChecksum: true, contentChecksum: false, contentSize: false },
+    ],
     ['dictId without a dictionary', text, { dictId: 77 }],
     ['random data', noise, { blockChecksum: true }],
     ['empty', Buffer.alloc(0), {}],
@@ -82,11 +99,16 @@ describe('our frames decode with python-lz4', () => {
     for (const [, input, options] of cases) {
       frames.push(compressSync(input, options));
       const { contentSize, ...streaming } = options;
-      const c = new Compressor({ ...streaming, contentSize: contentSize === false || input.length === 0 ? undefined : input.length });
+      const c = new Compressor({
+        ...streaming,
+        contentSize: contentSize === false || input.length === 0 ? undefined : input.length,
+      });
       frames.push(Buffer.concat([...slices(input, 50000).map((part) => c.update(part)), c.flush(), c.end()]));
     }
     const decoded = pythonDecode(frames);
-    decoded.forEach((out, i) => expect([cases[i >> 1][0], out.equals(cases[i >> 1][1])]).toEqual([cases[i >> 1][0], true]));
+    decoded.forEach((out, i) =>
+      expect([cases[i >> 1][0], out.equals(cases[i >> 1][1])]).toEqual([cases[i >> 1][0], true]),
+    );
   });
 
   test('python-lz4 reads the header options we wrote', () => {
@@ -119,7 +141,14 @@ describe('our frames decode with python-lz4', () => {
   test('concatenated frames and skippable frames', () => {
     const a = compressSync(text, { blockChecksum: true });
     const b = compressSync(noise, { blockLinked: false });
-    const stream = Buffer.concat([skippableFrame(Buffer.from('head'), 0), a, skippableFrame(Buffer.alloc(0), 15), b, a, skippableFrame(Buffer.from('tail'), 7)]);
+    const stream = Buffer.concat([
+      skippableFrame(Buffer.from('head'), 0),
+      a,
+      skippableFrame(Buffer.alloc(0), 15),
+      b,
+      a,
+      skippableFrame(Buffer.from('tail'), 7),
+    ]);
     const [out] = pythonDecode([stream]);
     expect(out.equals(Buffer.concat([text, noise, text]))).toBe(true);
   });
@@ -129,8 +158,18 @@ describe('python-lz4 frames decode here', () => {
   type Case = [string, Buffer, PythonKwargs, Partial<ReturnType<typeof getFrameInfo>>];
   const cases: Case[] = [
     ['defaults', text, {}, { blockSize: 65536, blockLinked: true, contentChecksum: false, contentSize: text.length }],
-    ['block_size 64 KiB, independent', text, { block_size: 4, block_linked: false }, { blockSize: 65536, blockLinked: false }],
-    ['block_size 256 KiB with both checksums', text, { block_size: 5, content_checksum: true, block_checksum: true }, { blockSize: 262144, contentChecksum: true, blockChecksum: true }],
+    [
+      'block_size 64 KiB, independent',
+      text,
+      { block_size: 4, block_linked: false },
+      { blockSize: 65536, blockLinked: false },
+    ],
+    [
+      'block_size 256 KiB with both checksums',
+      text,
+      { block_size: 5, content_checksum: true, block_checksum: true },
+      { blockSize: 262144, contentChecksum: true, blockChecksum: true },
+    ],
     ['block_size 1 MiB (shrunk for a smaller input)', text, { block_size: 6 }, { blockSize: 1048576 }],
     ['block_size 4 MiB', text, { block_size: 7 }, {}],
     ['store_size false', text, { store_size: false }, { contentSize: undefined }],
@@ -138,10 +177,25 @@ describe('python-lz4 frames decode here', () => {
     ['compression_level 3', text, { compression_level: 3 }, {}],
     ['compression_level 9', text, { compression_level: 9, block_linked: true }, {}],
     ['compression_level 16 (clamped to 12 by liblz4)', text, { compression_level: 16 }, {}],
-    ['random data with block checksums', noise, { block_checksum: true, content_checksum: true }, { blockChecksum: true }],
+    [
+      'random data with block checksums',
+      noise,
+      { block_checksum: true, content_checksum: true },
+      { blockChecksum: true },
+    ],
     ['empty', Buffer.alloc(0), {}, {}],
-    ['streamed, auto_flush, size in the header', mixedBytes(100000, 94), { stream: 100000, auto_flush: true, block_checksum: true, content_checksum: true }, { contentSize: 100000, blockChecksum: true }],
-    ['streamed, buffered, no size', text, { stream: 0, block_size: 4, block_linked: true }, { contentSize: undefined, blockLinked: true }],
+    [
+      'streamed, auto_flush, size in the header',
+      mixedBytes(100000, 94),
+      { stream: 100000, auto_flush: true, block_checksum: true, content_checksum: true },
+      { contentSize: 100000, blockChecksum: true },
+    ],
+    [
+      'streamed, buffered, no size',
+      text,
+      { stream: 0, block_size: 4, block_linked: true },
+      { contentSize: undefined, blockLinked: true },
+    ],
   ];
 
   test('every case: one-shot, async and streamed decoders; the header options they wrote', async () => {
@@ -165,7 +219,11 @@ describe('python-lz4 frames decode here', () => {
 
 describe('dictionaries', () => {
   const dictionary = compressibleBytes(80 * KiB, 95);
-  const content = Buffer.concat([dictionary.subarray(40000, 70000), compressibleBytes(150000, 96), dictionary.subarray(70000, 80000)]);
+  const content = Buffer.concat([
+    dictionary.subarray(40000, 70000),
+    compressibleBytes(150000, 96),
+    dictionary.subarray(70000, 80000),
+  ]);
 
   test('python-lz4 frame functions take no dictionary here', () => {
     // Checked rather than assumed: a future python-lz4 with one would make this fail and ask for a frame-level test.
@@ -207,8 +265,15 @@ for path in sys.argv[2:]:
     open(path + '.out', 'wb').write(bytes(out))
 `;
     const dictFile = tmp().write('py-dict', dictionary);
-    const optionSets: CompressOptions[] = [{}, { blockLinked: false }, { level: 9, dictId: 5, blockChecksum: true }, { blockSize: 262144, level: -2 }];
-    const files = optionSets.map((options, i) => tmp().write(`dict-${i}.lz4`, compressSync(content, { ...options, dictionary })));
+    const optionSets: CompressOptions[] = [
+      {},
+      { blockLinked: false },
+      { level: 9, dictId: 5, blockChecksum: true },
+      { blockSize: 262144, level: -2 },
+    ];
+    const files = optionSets.map((options, i) =>
+      tmp().write(`dict-${i}.lz4`, compressSync(content, { ...options, dictionary })),
+    );
     python(reader, [dictFile, ...files]);
     optionSets.forEach((_o, i) => expect(tmp().read(`dict-${i}.lz4.out`).equals(content)).toBe(true));
   });

@@ -56,7 +56,9 @@ describe('sources and chunk sizes', () => {
       await handle.close();
     }
 
-    expect((await collect(decompressStream([fromReadable.subarray(0, 10), fromReadable.subarray(10)]))).equals(input)).toBe(true);
+    expect(
+      (await collect(decompressStream([fromReadable.subarray(0, 10), fromReadable.subarray(10)]))).equals(input),
+    ).toBe(true);
     const text = await collect(compressStream(['strings ', 'are ', Buffer.from('UTF-8: é')]));
     expect(decompressSync(text).toString('utf8')).toBe('strings are UTF-8: é');
   });
@@ -183,6 +185,8 @@ describe('pulling, breaking out and aborting', () => {
   test('an already aborted signal fails the first pull', async () => {
     const controller = new AbortController();
     controller.abort();
-    expect((await failure(() => collect(compressStream([input], { signal: controller.signal })))).code).toBe('ABORT_ERR');
+    expect((await failure(() => collect(compressStream([input], { signal: controller.signal })))).code).toBe(
+      'ABORT_ERR',
+    );
   });
 });

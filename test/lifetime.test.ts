@@ -88,7 +88,14 @@ test('contexts dropped and collected while their jobs run: jobs finish, then the
   `;
   const run = await runNode(script, ['--expose-gc']);
   expect({ status: run.status, signal: run.signal }).toEqual({ status: 0, signal: null });
-  const r = verdict<{ correct: number; collected: number; finalized: number; heldByJobs: number; leftOver: number; contexts: number }>(run);
+  const r = verdict<{
+    correct: number;
+    collected: number;
+    finalized: number;
+    heldByJobs: number;
+    leftOver: number;
+    contexts: number;
+  }>(run);
   expect(r.correct).toBe(16);
   expect(r.collected).toBe(r.contexts);
   expect(r.finalized).toBe(r.contexts);
@@ -118,7 +125,8 @@ describe('close()', () => {
     c.update('some input');
     c.close();
     c.close();
-    for (const call of [() => c.update('x'), () => c.flush(), () => c.end()]) expect(thrown(call).code).toBe('ERR_LZ4_CLOSED');
+    for (const call of [() => c.update('x'), () => c.flush(), () => c.end()])
+      expect(thrown(call).code).toBe('ERR_LZ4_CLOSED');
     for (const call of [() => c.updateAsync('x'), () => c.flushAsync(), () => c.endAsync()]) {
       expect((await rejected(call())).code).toBe('ERR_LZ4_CLOSED');
     }

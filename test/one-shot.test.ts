@@ -131,7 +131,9 @@ describe('input types', () => {
   ];
 
   test.each(views)('compress and decompress accept a %s', async (_name, view) => {
-    const bytes = ArrayBuffer.isView(view) ? Buffer.from(view.buffer, view.byteOffset, view.byteLength) : Buffer.from(view);
+    const bytes = ArrayBuffer.isView(view)
+      ? Buffer.from(view.buffer, view.byteOffset, view.byteLength)
+      : Buffer.from(view);
     const frame = compressSync(view);
     expect(decompressSync(frame).equals(bytes)).toBe(true);
     expect((await compress(view)).equals(frame)).toBe(true);
@@ -209,7 +211,11 @@ describe('concatenated and skippable frames', () => {
 describe('dictionaries', () => {
   // Data that shares much with the dictionary compresses far better with it.
   const dictionary = compressibleBytes(32 * KiB, 31);
-  const input = Buffer.concat([dictionary.subarray(1000, 9000), compressibleBytes(2000, 32), dictionary.subarray(20000, 30000)]);
+  const input = Buffer.concat([
+    dictionary.subarray(1000, 9000),
+    compressibleBytes(2000, 32),
+    dictionary.subarray(20000, 30000),
+  ]);
 
   test('a dictionary round trips, shrinks the frame, and is needed to decode', async () => {
     for (const options of [{}, { blockLinked: false }, { level: 9 }, { level: -3, blockChecksum: true }]) {
@@ -241,7 +247,9 @@ describe('dictionaries', () => {
 
   test('a Decompressor with the dictionary decodes a dictionary frame fed in small chunks', () => {
     const frame = compressSync(Buffer.concat([input, input]), { dictionary, blockSize: 65536 });
-    const d = new Decompressor({ dictionary: dictionary.buffer.slice(dictionary.byteOffset, dictionary.byteOffset + dictionary.length) });
+    const d = new Decompressor({
+      dictionary: dictionary.buffer.slice(dictionary.byteOffset, dictionary.byteOffset + dictionary.length),
+    });
     const out = Buffer.concat(slices(frame, 777).map((part) => d.update(part)));
     d.end();
     expect(out.equals(Buffer.concat([input, input]))).toBe(true);
@@ -260,7 +268,10 @@ describe('getFrameInfo failures', () => {
   test('a header cut short is NoData; bytes that are not a frame are ERR_LZ4F_FRAMETYPE_UNKNOWN', () => {
     const frame = compressSync('header only matters', { dictId: 5 });
     for (let cut = 0; cut < 7 + 8 + 4; cut++) {
-      expect(thrown(() => getFrameInfo(frame.subarray(0, cut)))).toMatchObject({ name: 'Lz4FramedNoDataError', code: 'ERR_LZ4_NO_DATA' });
+      expect(thrown(() => getFrameInfo(frame.subarray(0, cut)))).toMatchObject({
+        name: 'Lz4FramedNoDataError',
+        code: 'ERR_LZ4_NO_DATA',
+      });
     }
     expect(thrown(() => getFrameInfo(Buffer.from('definitely not a frame')))).toMatchObject({
       name: 'Lz4FramedError',

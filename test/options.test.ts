@@ -35,7 +35,8 @@ function combos(): Combo[] {
       for (const blockLinked of FLAGS)
         for (const contentChecksum of FLAGS)
           for (const blockChecksum of FLAGS)
-            for (const contentSize of FLAGS) all.push({ level, blockSize, blockLinked, contentChecksum, blockChecksum, contentSize });
+            for (const contentSize of FLAGS)
+              all.push({ level, blockSize, blockLinked, contentChecksum, blockChecksum, contentSize });
   return all;
 }
 
@@ -108,7 +109,9 @@ describe('block size in one shot', () => {
   test.each(constants.BLOCK_SIZES.map((b) => [b]))('requested %i', (blockSize) => {
     for (const length of [0, 1, 65536, 65537, 262144, 262145, 1048576, 1048577]) {
       const data = Buffer.alloc(length, 'q');
-      expect(getFrameInfo(compressSync(data, { blockSize, level: -1 })).blockSize).toBe(oneShotBlockSize(blockSize, length));
+      expect(getFrameInfo(compressSync(data, { blockSize, level: -1 })).blockSize).toBe(
+        oneShotBlockSize(blockSize, length),
+      );
     }
     const larger = compressibleBytes(blockSize + 1, 42);
     const frame = compressSync(larger, { blockSize, level: -1 });
@@ -190,7 +193,12 @@ describe('argument validation', () => {
     ['skipChecksums not boolean', { skipChecksums: 1 }, 'TypeError', /skipChecksums/],
     ['maxOutputLength negative', { maxOutputLength: -1 }, 'RangeError', /maxOutputLength/],
     ['maxOutputLength fractional', { maxOutputLength: 0.5 }, 'RangeError', /maxOutputLength/],
-    ['maxOutputLength above buffer.constants.MAX_LENGTH', { maxOutputLength: 2 ** 53 }, 'RangeError', /maxOutputLength/],
+    [
+      'maxOutputLength above buffer.constants.MAX_LENGTH',
+      { maxOutputLength: 2 ** 53 },
+      'RangeError',
+      /maxOutputLength/,
+    ],
     ['maxOutputLength a string', { maxOutputLength: '10' }, 'TypeError', /maxOutputLength/],
     ['dictionary a number', { dictionary: 7 }, 'TypeError', /dictionary/],
   ];
@@ -207,15 +215,24 @@ describe('argument validation', () => {
 
   test('inputs that are not bytes are TypeErrors naming the argument', async () => {
     for (const bad of [undefined, null, 42, {}, [1, 2], true]) {
-      expect(thrown(() => compressSync(bad as never))).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/^input /) });
+      expect(thrown(() => compressSync(bad as never))).toMatchObject({
+        name: 'TypeError',
+        message: expect.stringMatching(/^input /),
+      });
       expect(await rejected(compress(bad as never))).toBeInstanceOf(TypeError);
       expect(thrown(() => decompressSync(bad as never))).toBeInstanceOf(TypeError);
       expect(await rejected(decompress(bad as never))).toBeInstanceOf(TypeError);
       expect(thrown(() => getFrameInfo(bad as never))).toBeInstanceOf(TypeError);
       const c = new Compressor();
-      expect(thrown(() => c.update(bad as never))).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/^chunk /) });
+      expect(thrown(() => c.update(bad as never))).toMatchObject({
+        name: 'TypeError',
+        message: expect.stringMatching(/^chunk /),
+      });
       const d = new Decompressor();
-      expect(thrown(() => d.update(bad as never))).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/^chunk /) });
+      expect(thrown(() => d.update(bad as never))).toMatchObject({
+        name: 'TypeError',
+        message: expect.stringMatching(/^chunk /),
+      });
     }
     // Strings are text to compress, never compressed data.
     expect(thrown(() => decompressSync('04224d18' as never))).toBeInstanceOf(TypeError);
@@ -242,7 +259,9 @@ describe('property: random options and chunkings round trip through the streamin
     .tuple(fc.integer({ min: 0, max: 200 * 1024 }), fc.integer({ min: 1, max: 1000 }), fc.boolean())
     .map(([length, seed, compressible]) => (compressible ? compressibleBytes(length, seed) : mixedBytes(length, seed)));
   // A plan for the compressor: chunk lengths, some of them followed by a flush.
-  const plan = fc.array(fc.record({ length: fc.integer({ min: 0, max: 70000 }), flush: fc.boolean() }), { maxLength: 8 });
+  const plan = fc.array(fc.record({ length: fc.integer({ min: 0, max: 70000 }), flush: fc.boolean() }), {
+    maxLength: 8,
+  });
   const decodeChunks = fc.array(fc.integer({ min: 1, max: 100000 }), { maxLength: 10 });
 
   test('sync', () => {
@@ -273,19 +292,25 @@ describe('property: random options and chunkings round trip through the streamin
 
   test('async, one-shot options included', async () => {
     await fc.assert(
-      fc.asyncProperty(options, fc.boolean(), data, decodeChunks, async ({ autoFlush, ...opts }, contentSize, bytes, reads) => {
-        const frame = await compress(bytes, { ...opts, contentSize });
-        expect(frame.equals(compressSync(bytes, { ...opts, contentSize }))).toBe(true);
-        expect(getFrameInfo(frame).contentSize).toBe(contentSize && bytes.length > 0 ? bytes.length : undefined);
-        const d = new Decompressor();
-        const parts: Buffer[] = [];
-        for (const part of chunk(frame, reads)) parts.push(await d.updateAsync(part));
-        d.end();
-        expect(Buffer.concat(parts).equals(bytes)).toBe(true);
-        const c = new Compressor({ ...opts, autoFlush });
-        const again = Buffer.concat([await c.updateAsync(bytes), await c.endAsync()]);
-        expect((await decompress(again)).equals(bytes)).toBe(true);
-      }),
+      fc.asyncProperty(
+        options,
+        fc.boolean(),
+        data,
+        decodeChunks,
+        async ({ autoFlush, ...opts }, contentSize, bytes, reads) => {
+          const frame = await compress(bytes, { ...opts, contentSize });
+          expect(frame.equals(compressSync(bytes, { ...opts, contentSize }))).toBe(true);
+          expect(getFrameInfo(frame).contentSize).toBe(contentSize && bytes.length > 0 ? bytes.length : undefined);
+          const d = new Decompressor();
+          const parts: Buffer[] = [];
+          for (const part of chunk(frame, reads)) parts.push(await d.updateAsync(part));
+          d.end();
+          expect(Buffer.concat(parts).equals(bytes)).toBe(true);
+          const c = new Compressor({ ...opts, autoFlush });
+          const again = Buffer.concat([await c.updateAsync(bytes), await c.endAsync()]);
+          expect((await decompress(again)).equals(bytes)).toBe(true);
+        },
+      ),
       { numRuns: 30 },
     );
   });

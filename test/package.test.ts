@@ -34,10 +34,17 @@ function cleanEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
 
 function run(command: string, args: readonly string[], options: ExecFileSyncOptions): string {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, ...options }) as string;
+    return execFileSync(command, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 << 20,
+      ...options,
+    }) as string;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed: ${e.message}\n--- stdout\n${e.stdout}\n--- stderr\n${e.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed: ${e.message}\n--- stdout\n${e.stdout}\n--- stderr\n${e.stderr}`,
+    );
   }
 }
 
@@ -77,7 +84,10 @@ function tarballFiles(tarball: string): string[] {
 
 function newProject(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+  );
   return dir;
 }
 
@@ -105,7 +115,9 @@ const ESM_PROGRAM = `
 `;
 
 function useInstalled(project: string, env: NodeJS.ProcessEnv): { addon: string } {
-  const cjs = JSON.parse(run(process.execPath, ['-e', CJS_PROGRAM], { cwd: project, env, input: PLAIN, stdio: 'pipe' }));
+  const cjs = JSON.parse(
+    run(process.execPath, ['-e', CJS_PROGRAM], { cwd: project, env, input: PLAIN, stdio: 'pipe' }),
+  );
   expect(cjs.ok).toBe(true);
   expect(cjs.version).toBe('1.10.0');
   // Frames made by the installed package are what the real lz4 CLI reads.
@@ -150,13 +162,16 @@ afterAll(() => tmp?.remove());
 
 test('the tarball holds only dist/, prebuilds/, binding.gyp, native/ and the pinned lz4 sources', () => {
   const files = tarballFiles(prebuiltTarball);
-  const allowed = /^(dist\/(cjs|esm)\/|prebuilds\/|native\/|deps\/lz4\/lib\/|binding\.gyp$|deps\/lz4\/fetch\.js$|deps\/lz4\/pin\.json$|package\.json$|README\.md$)/;
+  const allowed =
+    /^(dist\/(cjs|esm)\/|prebuilds\/|native\/|deps\/lz4\/lib\/|binding\.gyp$|deps\/lz4\/fetch\.js$|deps\/lz4\/pin\.json$|package\.json$|README\.md$)/;
   expect(files.filter((f) => !allowed.test(f))).toEqual([]);
   const pin = JSON.parse(fs.readFileSync(path.join(root, 'deps/lz4/pin.json'), 'utf8')) as { extract: string[] };
   for (const rel of pin.extract) expect(files).toContain(`deps/lz4/${rel}`);
   // The stamp that tells fetch.js the shipped sources are the pinned ones (no network needed).
   expect(files).toContain('deps/lz4/lib/.pin-sha256');
-  expect(files).toEqual(expect.arrayContaining(['binding.gyp', 'dist/cjs/index.js', 'dist/esm/index.mjs', prebuildFile]));
+  expect(files).toEqual(
+    expect.arrayContaining(['binding.gyp', 'dist/cjs/index.js', 'dist/esm/index.mjs', prebuildFile]),
+  );
   expect(files.some((f) => /^(build|lib|test|bench|node_modules)\//.test(f))).toBe(false);
   expect(tarballFiles(sourceTarball).some((f) => f.startsWith('prebuilds/'))).toBe(false);
 });
@@ -177,7 +192,12 @@ test('a prebuilt package installs and runs with no compiler on PATH', () => {
   // Scripts enabled, offline: the install script finds the prebuild loads and neither fetches
   // lz4 nor compiles (it could not: no compiler, no network).
   const scripted = newProject(tmp.path('consumer-scripts'));
-  npm(['install', '--offline', '--no-audit', '--no-fund', prebuiltTarball], scripted, { ...env, npm_config_offline: 'true' }, noNetworkWrapper());
+  npm(
+    ['install', '--offline', '--no-audit', '--no-fund', prebuiltTarball],
+    scripted,
+    { ...env, npm_config_offline: 'true' },
+    noNetworkWrapper(),
+  );
   const installed = path.join(scripted, 'node_modules', 'lz4framed');
   expect(fs.existsSync(path.join(installed, 'build'))).toBe(false);
   expect(useInstalled(scripted, env).addon).toBe(path.join(installed, prebuildFile));
@@ -185,11 +205,15 @@ test('a prebuilt package installs and runs with no compiler on PATH', () => {
   // The control: the same install of the sources-only tarball runs the install script, which
   // has to compile and cannot.
   const control = newProject(tmp.path('consumer-no-prebuild'));
-  const failed = spawnSync(process.execPath, [npmCli(), 'install', '--offline', '--no-audit', '--no-fund', sourceTarball], {
-    cwd: control,
-    env: { ...env, npm_config_offline: 'true' },
-    encoding: 'utf8',
-  });
+  const failed = spawnSync(
+    process.execPath,
+    [npmCli(), 'install', '--offline', '--no-audit', '--no-fund', sourceTarball],
+    {
+      cwd: control,
+      env: { ...env, npm_config_offline: 'true' },
+      encoding: 'utf8',
+    },
+  );
   expect(failed.status).not.toBe(0);
   expect(failed.stderr).toMatch(/node-gyp|gyp ERR|not found/);
 }, 120000);
@@ -197,7 +221,11 @@ test('a prebuilt package installs and runs with no compiler on PATH', () => {
 test('the packed sources build without network when no prebuild fits', () => {
   // Dependencies first (node-addon-api from the registry or npm's cache)...
   const project = newProject(tmp.path('consumer-source-build'));
-  npm(['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', sourceTarball], project, cleanEnv({}));
+  npm(
+    ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', sourceTarball],
+    project,
+    cleanEnv({}),
+  );
   const installed = path.join(project, 'node_modules', 'lz4framed');
   const stamp = path.join(installed, 'deps', 'lz4', 'lib', '.pin-sha256');
   const stampTime = fs.statSync(stamp).mtimeMs;

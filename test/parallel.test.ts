@@ -17,7 +17,11 @@ describe.each(fixtures())('$name', ({ name, plain, compressed, dictionary }) => 
     const output = tmp().path(`${slug}-${concurrency}.out`);
     const index = await buildIndex(input, { interval: 120_000, dictionary });
     const result = await decompressParallel(input, output, { index, concurrency, dictionary });
-    expect(result).toEqual({ inputBytes: compressed.length, outputBytes: plain.length, segments: index.entries.length });
+    expect(result).toEqual({
+      inputBytes: compressed.length,
+      outputBytes: plain.length,
+      segments: index.entries.length,
+    });
     const serial = decompressSync(compressed, { dictionary });
     expect(fs.readFileSync(output).equals(serial)).toBe(true);
     expect(serial.equals(plain)).toBe(true);
@@ -49,13 +53,15 @@ test('an index whose full-block assumption was wrong is caught (ERR_LZ4_INDEX_MI
   const output = tmp().path('short-blocks.out');
   const assumed = await buildIndex(input, { interval: 100_000 });
   expect(assumed.exact).toBe(false);
-  expect((await rejected(decompressParallel(input, output, { index: assumed, concurrency: 2 }))).code).toBe('ERR_LZ4_INDEX_MISMATCH');
+  expect((await rejected(decompressParallel(input, output, { index: assumed, concurrency: 2 }))).code).toBe(
+    'ERR_LZ4_INDEX_MISMATCH',
+  );
   expect(fs.existsSync(output)).toBe(false);
   await decompressParallel(input, output, { index: await buildIndex(input, { interval: 100_000, exact: true }) });
   expect(fs.readFileSync(output).equals(plain)).toBe(true);
 });
 
-test('damaged data fails with the decoder\'s code and leaves no output', async () => {
+test("damaged data fails with the decoder's code and leaves no output", async () => {
   const plain = compressibleBytes(1_000_000, 44);
   const compressed = lz4CliFile(plain, ['-B4']);
   const damaged = Buffer.from(compressed);

@@ -75,7 +75,7 @@ describe('edges and errors', () => {
     expect((await rejected(readRange(file, 0, 10))).code).toBe('ERR_LZ4_INDEX_MISMATCH');
   });
 
-  test('a damaged block fails only the ranges that need it, with the decoder\'s code', async () => {
+  test("a damaged block fails only the ranges that need it, with the decoder's code", async () => {
     const { blocks } = frameLayout(compressed);
     const middle = Math.floor(blocks.length / 2);
     const damaged = Buffer.from(compressed);

@@ -23,7 +23,12 @@ interface Child {
 
 function start(args: string[]): Child {
   const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const state: Child = { process: child, progress: 0, stdout: '', exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+  const state: Child = {
+    process: child,
+    progress: 0,
+    stdout: '',
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+  };
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.on('data', (d: Buffer) => {

@@ -27,7 +27,12 @@ function functionSource(data: Buffer, chunk = 32 * 1024, opened: number[] = []) 
 }
 
 /** Leaves a partial download of `compressed` in `output` with its checkpoint, by aborting at about `fraction`. */
-async function partialDownload(output: string, fraction = 0.5, input: Buffer = compressed, options: { dictionary?: Buffer } = {}): Promise<void> {
+async function partialDownload(
+  output: string,
+  fraction = 0.5,
+  input: Buffer = compressed,
+  options: { dictionary?: Buffer } = {},
+): Promise<void> {
   const controller = new AbortController();
   const error = await rejected(
     decompressTo(functionSource(input), output, {
@@ -57,7 +62,12 @@ describe('over HTTP', () => {
         retryDelay: 1,
         onProgress: ({ inputBytes }) => decodedUpTo.push(inputBytes),
       });
-      expect(result).toEqual({ inputBytes: compressed.length, outputBytes: plain.length, resumed: false, reconnects: 100 });
+      expect(result).toEqual({
+        inputBytes: compressed.length,
+        outputBytes: plain.length,
+        resumed: false,
+        reconnects: 100,
+      });
       expect(sha(fs.readFileSync(output))).toBe(sha(plain));
       const { requests } = server;
       expect(requests).toHaveLength(101);
@@ -82,7 +92,10 @@ describe('over HTTP', () => {
   });
 
   test('a server that ignores Range is refused (ERR_LZ4_RANGE_UNSUPPORTED) after the drop, leaving a checkpoint to resume from', async () => {
-    const server = await startRangeServer(compressed, { ignoreRange: true, dropAfter: (_r, index) => (index === 0 ? 900_000 : undefined) });
+    const server = await startRangeServer(compressed, {
+      ignoreRange: true,
+      dropAfter: (_r, index) => (index === 0 ? 900_000 : undefined),
+    });
     try {
       const output = tmp().path('no-range.out');
       const error = await rejected(decompressTo(server.url, output, { checkpointInterval: 100_000, retryDelay: 1 }));
@@ -92,7 +105,9 @@ describe('over HTTP', () => {
       const record = await readCheckpointFile(`${output}.lz4ckpt`);
       expect(record).toBeDefined();
       expect(record!.inputOffset).toBeGreaterThan(500_000);
-      expect(fs.readFileSync(output).subarray(0, record!.outputOffset).equals(plain.subarray(0, record!.outputOffset))).toBe(true);
+      expect(
+        fs.readFileSync(output).subarray(0, record!.outputOffset).equals(plain.subarray(0, record!.outputOffset)),
+      ).toBe(true);
       // The server learns Range; the next run resumes where the checkpoint is.
       server.behaviour = {};
       const result = await decompressTo(server.url, output, { retryDelay: 1 });
@@ -150,13 +165,20 @@ describe('files and source functions', () => {
   test('a file path and a file: URL decode with the content checksum verified', async () => {
     const input = tmp().write('plain-run.lz4', compressed);
     const output = tmp().path('plain-run.out');
-    expect(await decompressTo(input, output)).toEqual({ inputBytes: compressed.length, outputBytes: plain.length, resumed: false, reconnects: 0 });
+    expect(await decompressTo(input, output)).toEqual({
+      inputBytes: compressed.length,
+      outputBytes: plain.length,
+      resumed: false,
+      reconnects: 0,
+    });
     expect(fs.readFileSync(output).equals(plain)).toBe(true);
     await decompressTo(new URL(`file://${input}`), output);
     expect(fs.readFileSync(output).equals(plain)).toBe(true);
     const damaged = Buffer.from(compressed);
     damaged[damaged.length - 1] ^= 1;
-    const error = await rejected(decompressTo(tmp().write('bad-checksum.lz4', damaged), tmp().path('bad-checksum.out')));
+    const error = await rejected(
+      decompressTo(tmp().write('bad-checksum.lz4', damaged), tmp().path('bad-checksum.out')),
+    );
     expect(error.code).toBe('ERR_LZ4F_CONTENTCHECKSUM_INVALID');
   });
 
@@ -247,7 +269,10 @@ describe('a resume refuses what does not fit, and touches nothing', () => {
 
   async function refused(input: Parameters<typeof decompressTo>[0], code: string, message: RegExp): Promise<void> {
     const present = fs.existsSync(output());
-    const before = { output: present ? fs.readFileSync(output()) : undefined, checkpoint: fs.readFileSync(checkpoint()) };
+    const before = {
+      output: present ? fs.readFileSync(output()) : undefined,
+      checkpoint: fs.readFileSync(checkpoint()),
+    };
     const error = await rejected(decompressTo(input, output()));
     expect(error.code).toBe(code);
     expect(error.message).toMatch(message);
@@ -272,7 +297,7 @@ describe('a resume refuses what does not fit, and touches nothing', () => {
     await refused(functionSource(compressed), 'ERR_LZ4_RESUME_OUTPUT_MISMATCH', /not the output/);
   });
 
-  test('a foreign checkpoint: garbage, a bare decoder checkpoint, another download\'s', async () => {
+  test("a foreign checkpoint: garbage, a bare decoder checkpoint, another download's", async () => {
     fs.writeFileSync(checkpoint(), Buffer.from('not a checkpoint at all, just some text. '.repeat(3)));
     await refused(functionSource(compressed), 'ERR_LZ4_BAD_CHECKPOINT', /wrong magic/);
     const decoder = new Decompressor();

@@ -22,10 +22,16 @@ interface Verdict {
   leveledOff: boolean;
 }
 
-function soak(args: readonly string[], preload?: string): { status: number | null; verdict: Verdict; samples: string[]; stderr: string } {
+function soak(
+  args: readonly string[],
+  preload?: string,
+): { status: number | null; verdict: Verdict; samples: string[]; stderr: string } {
   const nodeArgs = ['--expose-gc', ...(preload ? ['--require', preload] : [])];
   const script = path.join(ROOT, 'bench', 'soak.js');
-  const run = spawnSync(process.execPath, [...nodeArgs, script, '--module', lib, ...args], { encoding: 'utf8', timeout: 240000 });
+  const run = spawnSync(process.execPath, [...nodeArgs, script, '--module', lib, ...args], {
+    encoding: 'utf8',
+    timeout: 240000,
+  });
   const lines = run.stdout.trim().split('\n');
   return {
     status: run.status,

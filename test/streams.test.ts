@@ -62,19 +62,22 @@ describe('round trips', () => {
     [4 * MiB, 9 * MiB],
   ];
 
-  test.each(matrix.map((options) => [JSON.stringify(options), options]))('options %s over chunk sizes 1 B to 4 MiB', async (_name, options) => {
-    for (const [chunkSize, length] of chunkSizes) {
-      const input = tiled(mixed, length);
-      const frame = await compressed(slices(input, chunkSize), options);
-      const info = getFrameInfo(frame);
-      expect(info.blockSize).toBe(options.blockSize ?? 65536);
-      expect(info.blockLinked).toBe(options.blockLinked ?? true);
-      expect(info.blockChecksum).toBe(options.blockChecksum ?? false);
-      expect(info.contentChecksum).toBe(options.contentChecksum ?? true);
-      expect(decompressSync(frame).equals(input)).toBe(true);
-      expect((await decompressed(slices(frame, chunkSize))).equals(input)).toBe(true);
-    }
-  });
+  test.each(matrix.map((options) => [JSON.stringify(options), options]))(
+    'options %s over chunk sizes 1 B to 4 MiB',
+    async (_name, options) => {
+      for (const [chunkSize, length] of chunkSizes) {
+        const input = tiled(mixed, length);
+        const frame = await compressed(slices(input, chunkSize), options);
+        const info = getFrameInfo(frame);
+        expect(info.blockSize).toBe(options.blockSize ?? 65536);
+        expect(info.blockLinked).toBe(options.blockLinked ?? true);
+        expect(info.blockChecksum).toBe(options.blockChecksum ?? false);
+        expect(info.contentChecksum).toBe(options.contentChecksum ?? true);
+        expect(decompressSync(frame).equals(input)).toBe(true);
+        expect((await decompressed(slices(frame, chunkSize))).equals(input)).toBe(true);
+      }
+    },
+  );
 
   test('the lz4 command line decodes a stream compressed here, and the stream decodes its output', async () => {
     const input = tiled(text, 3 * MiB + 7);
@@ -118,7 +121,8 @@ describe('decompression input split anywhere', () => {
     const cuts = new Set<number>();
     for (let k = 1; k <= layout.headerSize + 5; k++) cuts.add(k);
     for (const block of layout.blocks) {
-      for (const at of [block.offset, block.checksumOffset ?? block.offset]) for (let d = -1; d <= 4; d++) cuts.add(at + d);
+      for (const at of [block.offset, block.checksumOffset ?? block.offset])
+        for (let d = -1; d <= 4; d++) cuts.add(at + d);
     }
     for (let d = -1; d <= 8; d++) cuts.add(layout.endMarkOffset + d);
     for (const cut of [...cuts].filter((c) => c > 0 && c < frame.length)) {
@@ -131,7 +135,7 @@ describe('decompression input split anywhere', () => {
     const next = prng(99);
     for (let round = 0; round < 12; round++) {
       const parts: Buffer[] = [];
-      for (let pos = 0; pos < frame.length; ) {
+      for (let pos = 0; pos < frame.length;) {
         const size = next() < 0.5 ? 1 + ((next() * 16) | 0) : 1 + ((next() * 100 * KiB) | 0);
         parts.push(frame.subarray(pos, pos + size));
         pos += size;
@@ -183,7 +187,9 @@ describe('errors mid-stream reach the consumer with their code', () => {
 
   test('a truncated tail is Lz4FramedNoDataError, an empty input too', async () => {
     for (const cut of [frame.length - 1, layout.endMarkOffset, layout.blocks[3].offset + 10, 5]) {
-      const error = await rejection(pipeline(readableOf(slices(frame.subarray(0, cut), 50 * KiB)), createDecompressStream(), collector()));
+      const error = await rejection(
+        pipeline(readableOf(slices(frame.subarray(0, cut), 50 * KiB)), createDecompressStream(), collector()),
+      );
       expect(error).toBeInstanceOf(Lz4FramedNoDataError);
       expect(error.code).toBe('ERR_LZ4_NO_DATA');
     }
@@ -192,7 +198,9 @@ describe('errors mid-stream reach the consumer with their code', () => {
   });
 
   test('garbage after the last frame', async () => {
-    const error = await rejection(pipeline(readableOf([frame, Buffer.from('trailing garbage')]), createDecompressStream(), collector()));
+    const error = await rejection(
+      pipeline(readableOf([frame, Buffer.from('trailing garbage')]), createDecompressStream(), collector()),
+    );
     expect(error.code).toBe('ERR_LZ4F_FRAMETYPE_UNKNOWN');
   });
 
@@ -207,7 +215,11 @@ describe('errors mid-stream reach the consumer with their code', () => {
 describe('backpressure', () => {
   // A source that makes data only when read, and a slow consumer: the source may only run a
   // bounded distance ahead of what the consumer has taken.
-  async function maxLead(transform: NodeJS.ReadWriteStream, source: (i: number) => Buffer, chunks: number): Promise<{ lead: number; consumed: number }> {
+  async function maxLead(
+    transform: NodeJS.ReadWriteStream,
+    source: (i: number) => Buffer,
+    chunks: number,
+  ): Promise<{ lead: number; consumed: number }> {
     let produced = 0;
     let i = 0;
     const readable = new Readable({
@@ -235,14 +247,22 @@ describe('backpressure', () => {
   const noise = randomBytes(MiB, 8); // incompressible: output and input sizes are alike
 
   test('a slow consumer holds the compressing producer back', async () => {
-    const { lead, consumed } = await maxLead(createCompressStream(), (i) => noise.subarray((i % 16) * 64 * KiB, ((i % 16) + 1) * 64 * KiB), 384);
+    const { lead, consumed } = await maxLead(
+      createCompressStream(),
+      (i) => noise.subarray((i % 16) * 64 * KiB, ((i % 16) + 1) * 64 * KiB),
+      384,
+    );
     expect(consumed).toBeGreaterThan(24 * MiB);
     expect(lead).toBeLessThan(4 * MiB);
   });
 
   test('a slow consumer holds the decompressing producer back', async () => {
     const frame = compressSync(Buffer.concat(Array(24).fill(noise)), { blockLinked: false });
-    const { lead, consumed } = await maxLead(createDecompressStream(), (i) => frame.subarray(i * 64 * KiB, (i + 1) * 64 * KiB), Math.ceil(frame.length / (64 * KiB)));
+    const { lead, consumed } = await maxLead(
+      createDecompressStream(),
+      (i) => frame.subarray(i * 64 * KiB, (i + 1) * 64 * KiB),
+      Math.ceil(frame.length / (64 * KiB)),
+    );
     expect(consumed).toBe(24 * MiB);
     expect(lead).toBeLessThan(4 * MiB);
   });

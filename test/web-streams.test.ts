@@ -2,7 +2,15 @@
 // CompressionStream, for pipeThrough: round trips, interop, errors with codes, cancel and abort
 // freeing the context.
 import { ReadableStream, WritableStream } from 'stream/web';
-import { Compressor, compressSync, Decompressor, decompressSync, Lz4CompressionStream, Lz4DecompressionStream, Lz4FramedNoDataError } from '../lib';
+import {
+  Compressor,
+  compressSync,
+  Decompressor,
+  decompressSync,
+  Lz4CompressionStream,
+  Lz4DecompressionStream,
+  Lz4FramedNoDataError,
+} from '../lib';
 import { compressibleBytes, mixedBytes, slices } from './helpers/data';
 import { flipped, frameLayout, skippableFrame } from './helpers/frames';
 import { collect, tiled, watchClose } from './helpers/streams';
@@ -33,7 +41,9 @@ async function failure(run: () => Promise<unknown>): Promise<Error & { code?: st
 
 describe('round trips with pipeThrough', () => {
   test.each([1000, 64 * KiB, 4 * MiB])('chunks of %i bytes', async (size) => {
-    const packed = streamOf(slices(input, size)).pipeThrough(new Lz4CompressionStream({ blockSize: 1048576, level: 3 }));
+    const packed = streamOf(slices(input, size)).pipeThrough(
+      new Lz4CompressionStream({ blockSize: 1048576, level: 3 }),
+    );
     const frame = await collect(packed);
     expect(decompressSync(frame).equals(input)).toBe(true);
     const back = await collect(streamOf(slices(frame, size)).pipeThrough(new Lz4DecompressionStream()));
@@ -81,14 +91,18 @@ describe('errors and teardown', () => {
     const { spy, closed } = watchClose(Decompressor.prototype);
     const layout = frameLayout(frame);
     const damaged = flipped(frame, layout.blocks[2].offset + 40);
-    const error = await failure(() => collect(streamOf(slices(damaged, 16 * KiB)).pipeThrough(new Lz4DecompressionStream())));
+    const error = await failure(() =>
+      collect(streamOf(slices(damaged, 16 * KiB)).pipeThrough(new Lz4DecompressionStream())),
+    );
     expect(error.code).toMatch(/^ERR_LZ4F_/);
     await closed;
     expect(spy.mock.results).toEqual([{ type: 'return', value: undefined }]);
   });
 
   test('a truncated input is Lz4FramedNoDataError; a bad chunk a TypeError', async () => {
-    const error = await failure(() => collect(streamOf([frame.subarray(0, frame.length - 1)]).pipeThrough(new Lz4DecompressionStream())));
+    const error = await failure(() =>
+      collect(streamOf([frame.subarray(0, frame.length - 1)]).pipeThrough(new Lz4DecompressionStream())),
+    );
     expect(error).toBeInstanceOf(Lz4FramedNoDataError);
     const bad = await failure(() => collect(streamOf([42 as never]).pipeThrough(new Lz4DecompressionStream())));
     expect(bad).toBeInstanceOf(TypeError);

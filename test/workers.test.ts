@@ -74,7 +74,9 @@ function runWorker(plain: Buffer, level: number): Promise<WorkerResult> {
     let result: WorkerResult | undefined;
     worker.once('message', (message: WorkerResult) => (result = message));
     worker.once('error', reject);
-    worker.once('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`worker exited with ${code}`))));
+    worker.once('exit', (code) =>
+      result && code === 0 ? resolve(result) : reject(new Error(`worker exited with ${code}`)),
+    );
   });
 }
 
@@ -181,7 +183,11 @@ test('terminating workers with large async jobs in flight never crashes the proc
     })();
   `;
   const run = await runNode(parent);
-  expect({ status: run.status, signal: run.signal, stderr: run.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
+  expect({ status: run.status, signal: run.signal, stderr: run.stderr }).toEqual({
+    status: 0,
+    signal: null,
+    stderr: '',
+  });
   const result = verdict<{ rounds: number; inFlight: number; alive: number }>(run);
   expect(result.rounds).toBe(30);
   expect(result.alive).toBe(5000);

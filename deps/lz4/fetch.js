@@ -130,10 +130,14 @@ function fromDebian() {
   fs.writeFileSync(sourceList, `deb-src${signed} ${archive.uri} ${pin.debianSource.suite} main\n`);
   const aptOptions = [
     '-q',
-    '-o', `Dir::Etc::SourceList=${sourceList}`,
-    '-o', 'Dir::Etc::SourceParts=/dev/null',
-    '-o', `Dir::State::Lists=${lists}`,
-    '-o', 'APT::Sandbox::User=root',
+    '-o',
+    `Dir::Etc::SourceList=${sourceList}`,
+    '-o',
+    'Dir::Etc::SourceParts=/dev/null',
+    '-o',
+    `Dir::State::Lists=${lists}`,
+    '-o',
+    'APT::Sandbox::User=root',
   ];
   try {
     execFileSync('apt-get', [...aptOptions, 'update'], { cwd: tmp, stdio: 'ignore', timeout: 300000 });
@@ -226,7 +230,9 @@ async function main() {
     log(`lz4 ${pin.version} fetched from the ${origin} and verified`);
     return;
   }
-  throw new FetchError(`cannot fetch lz4 ${pin.version} (${failures.join('; ')}); set LZ4_TARBALL to a copy of ${pin.tarball}`);
+  throw new FetchError(
+    `cannot fetch lz4 ${pin.version} (${failures.join('; ')}); set LZ4_TARBALL to a copy of ${pin.tarball}`,
+  );
 }
 
 main().catch((err) => {

@@ -18,7 +18,8 @@ const OTHER_BUILDS = ['test/package.test.ts', 'test/fuzz.test.ts'];
 
 function sanitizerRuntime() {
   const file = execFileSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
-  if (!path.isAbsolute(file) || !fs.existsSync(file)) throw new Error('gcc has no libasan.so (Debian: apt-get install gcc)');
+  if (!path.isAbsolute(file) || !fs.existsSync(file))
+    throw new Error('gcc has no libasan.so (Debian: apt-get install gcc)');
   return file;
 }
 
@@ -33,11 +34,15 @@ function nodeDirEnv() {
 function main() {
   const runtime = sanitizerRuntime();
   const cmakeJs = path.join(path.dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
-  execFileSync(process.execPath, [cmakeJs, 'build', '--out', buildDir, '--parallel', '2', '--CDLZ4FRAMED_SANITIZE=address,undefined'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...nodeDirEnv() },
-  });
+  execFileSync(
+    process.execPath,
+    [cmakeJs, 'build', '--out', buildDir, '--parallel', '2', '--CDLZ4FRAMED_SANITIZE=address,undefined'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...nodeDirEnv() },
+    },
+  );
   if (!fs.existsSync(addon)) throw new Error(`cmake-js did not produce ${addon}`);
 
   const jest = path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');

@@ -22,7 +22,13 @@ const TARGETS = {
 };
 
 function options(argv) {
-  const o = { seconds: 60, only: undefined, corpus: __dirname, findings: path.join(__dirname, 'findings'), build: path.join(root, 'build-fuzz') };
+  const o = {
+    seconds: 60,
+    only: undefined,
+    corpus: __dirname,
+    findings: path.join(__dirname, 'findings'),
+    build: path.join(root, 'build-fuzz'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (key === '--seconds' && /^\d+$/.test(value || '')) o.seconds = Number(value);
@@ -41,11 +47,17 @@ function build(dir) {
     try {
       execFileSync(tool, ['--version'], { stdio: 'ignore' });
     } catch {
-      throw new Error(`${tool} is needed to build the fuzz targets (Debian: apt-get install clang libclang-rt-14-dev cmake)`);
+      throw new Error(
+        `${tool} is needed to build the fuzz targets (Debian: apt-get install clang libclang-rt-14-dev cmake)`,
+      );
     }
   }
   const quiet = { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] };
-  execFileSync('cmake', ['-S', root, '-B', dir, '-DLZ4FRAMED_FUZZ=ON', '-DCMAKE_C_COMPILER=clang', '-DCMAKE_CXX_COMPILER=clang++'], quiet);
+  execFileSync(
+    'cmake',
+    ['-S', root, '-B', dir, '-DLZ4FRAMED_FUZZ=ON', '-DCMAKE_C_COMPILER=clang', '-DCMAKE_CXX_COMPILER=clang++'],
+    quiet,
+  );
   execFileSync('cmake', ['--build', dir, '--parallel', '2'], quiet);
 }
 
@@ -70,7 +82,9 @@ function fuzz(name, o, seeds) {
     child.stderr.on('data', (d) => (log += d.toString()));
     child.on('close', (status, signal) => {
       const stat = (key) => Number((new RegExp(`stat::${key}:\\s*(\\d+)`).exec(log) || [])[1]);
-      const finding = /==\d+==ERROR|runtime error|lz4framed fuzz finding|deadly signal|Test unit written to (\S+)/.exec(log);
+      const finding = /==\d+==ERROR|runtime error|lz4framed fuzz finding|deadly signal|Test unit written to (\S+)/.exec(
+        log,
+      );
       resolve({
         name,
         status,
@@ -96,7 +110,9 @@ async function main() {
   for (const r of results) {
     if (r.finding) process.stderr.write(`\n=== ${r.name} found something:\n${r.finding}\n`);
   }
-  const summary = Object.fromEntries(results.map((r) => [r.name, { ...r, name: undefined, finding: r.finding ? 'yes' : 'none' }]));
+  const summary = Object.fromEntries(
+    results.map((r) => [r.name, { ...r, name: undefined, finding: r.finding ? 'yes' : 'none' }]),
+  );
   console.log(JSON.stringify(summary));
   process.exit(results.every((r) => r.status === 0 && !r.finding) ? 0 : 1);
 }

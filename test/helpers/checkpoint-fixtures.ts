@@ -57,7 +57,10 @@ export function smallCases(): Case[] {
     ['independent 64K', { blockLinked: false }],
     ['linked 64K block+content checksums', { blockLinked: true, blockChecksum: true }],
     ['linked 256K no checksums no size', { blockSize: 262144, contentChecksum: false, contentSize: false }],
-    ['independent 256K block checksum', { blockSize: 262144, blockLinked: false, blockChecksum: true, contentChecksum: false }],
+    [
+      'independent 256K block checksum',
+      { blockSize: 262144, blockLinked: false, blockChecksum: true, contentChecksum: false },
+    ],
     ['linked HC level 9', { level: 9 }],
   ];
   for (const [name, options] of variants) {

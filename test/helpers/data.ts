@@ -20,7 +20,20 @@ export function randomBytes(length: number, seed = 1): Buffer {
   return out;
 }
 
-const WORDS = ['lz4', 'frame', 'block', 'checksum', 'the', 'of', 'decoder', 'state', 'window', 'dictionary', '\n', ', '];
+const WORDS = [
+  'lz4',
+  'frame',
+  'block',
+  'checksum',
+  'the',
+  'of',
+  'decoder',
+  'state',
+  'window',
+  'dictionary',
+  '\n',
+  ', ',
+];
 
 /** Text-like bytes that compress well but not trivially (matches at many distances). */
 export function compressibleBytes(length: number, seed = 2): Buffer {

@@ -57,12 +57,28 @@ export function fixtures(): Lz4Fixture[] {
     compressSync(text.subarray(1_400_100), { blockLinked: true, blockSize: 262144, level: 9 }),
   ];
   return [
-    { name: 'independent 64 KiB blocks (lz4 CLI, no content size)', plain: text, compressed: lz4CliFile(text, ['-B4']) },
-    { name: 'independent 256 KiB blocks with content size (lz4 CLI)', plain: text, compressed: lz4CliFile(text, ['-B5', '--content-size']) },
-    { name: 'independent, block checksums, stored blocks', plain: mixed, compressed: compressSync(mixed, { blockLinked: false, blockChecksum: true }) },
+    {
+      name: 'independent 64 KiB blocks (lz4 CLI, no content size)',
+      plain: text,
+      compressed: lz4CliFile(text, ['-B4']),
+    },
+    {
+      name: 'independent 256 KiB blocks with content size (lz4 CLI)',
+      plain: text,
+      compressed: lz4CliFile(text, ['-B5', '--content-size']),
+    },
+    {
+      name: 'independent, block checksums, stored blocks',
+      plain: mixed,
+      compressed: compressSync(mixed, { blockLinked: false, blockChecksum: true }),
+    },
     { name: 'linked 64 KiB blocks', plain: mixed, compressed: linked() },
     { name: 'linked 4 MiB blocks (lz4 CLI -BD)', plain: text, compressed: lz4CliFile(text, ['-BD', '-B7']) },
-    { name: 'multi-frame: independent, skippable, empty, linked, CLI, tiny, HC', plain: text, compressed: Buffer.concat(parts) },
+    {
+      name: 'multi-frame: independent, skippable, empty, linked, CLI, tiny, HC',
+      plain: text,
+      compressed: Buffer.concat(parts),
+    },
     {
       name: 'dictionary, linked and independent frames',
       plain: Buffer.concat([small, small]),

@@ -11,13 +11,23 @@ type ErrorLike = Error & { code?: string };
 // RangeError / TypeError built by the addon come from Node's own realm, not from the jest sandbox
 // the test runs in, so `instanceof Error` cannot be trusted here: look at the shape instead.
 function isError(value: unknown): value is ErrorLike {
-  return typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && typeof (value as Error).name === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Error).message === 'string' &&
+    typeof (value as Error).name === 'string'
+  );
 }
 
 function failure(error: unknown): Outcome {
   if (!isError(error)) throw new Error(`a non-Error was thrown: ${String(error)}`);
   const code = (error as { code?: unknown }).code;
-  const result: Outcome = { ok: false, name: error.name, code: typeof code === 'string' ? code : undefined, message: error.message };
+  const result: Outcome = {
+    ok: false,
+    name: error.name,
+    code: typeof code === 'string' ? code : undefined,
+    message: error.message,
+  };
   if (error instanceof Lz4FramedNoDataError) result.partial = error.partial;
   return result;
 }
@@ -75,8 +85,11 @@ export { Lz4FramedError, Lz4FramedNoDataError };
  */
 export function expectSameOutcome(actual: Outcome, expected: Outcome): void {
   const summary = (o: Outcome) =>
-    o.ok ? { ok: true, length: o.output.length } : { ok: false, name: o.name, code: o.code, message: o.message, partial: o.partial?.length };
+    o.ok
+      ? { ok: true, length: o.output.length }
+      : { ok: false, name: o.name, code: o.code, message: o.message, partial: o.partial?.length };
   expect(summary(actual)).toEqual(summary(expected));
   if (actual.ok && expected.ok) expect(actual.output.equals(expected.output)).toBe(true);
-  if (!actual.ok && !expected.ok && actual.partial && expected.partial) expect(actual.partial.equals(expected.partial)).toBe(true);
+  if (!actual.ok && !expected.ok && actual.partial && expected.partial)
+    expect(actual.partial.equals(expected.partial)).toBe(true);
 }

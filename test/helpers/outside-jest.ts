@@ -22,7 +22,9 @@ export interface NodeRun {
 /** Runs `script` (CommonJS) in a new node process with `nodeArgs`; never rejects. */
 export function runNode(script: string, nodeArgs: readonly string[] = [], timeoutMs = 120000): Promise<NodeRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...nodeArgs, '-e', `${BINDING_PRELUDE}\n${script}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, '-e', `${BINDING_PRELUDE}\n${script}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -41,6 +43,8 @@ export function verdict<T>(run: NodeRun): T {
   try {
     return JSON.parse(lines[lines.length - 1]) as T;
   } catch {
-    throw new Error(`child printed no verdict (status ${run.status}, signal ${run.signal})\n${run.stdout}\n${run.stderr}`);
+    throw new Error(
+      `child printed no verdict (status ${run.status}, signal ${run.signal})\n${run.stdout}\n${run.stderr}`,
+    );
   }
 }

@@ -43,7 +43,12 @@ export async function startRangeServer(data: Buffer, behaviour: ServerBehaviour 
     const index = requests.length;
     const { data: body, behaviour: b } = state;
     const match = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    const entry: ServedRequest = { start: match && !b.ignoreRange ? Number(match[1]) : 0, status: 200, sent: 0, dropped: false };
+    const entry: ServedRequest = {
+      start: match && !b.ignoreRange ? Number(match[1]) : 0,
+      status: 200,
+      sent: 0,
+      dropped: false,
+    };
     requests.push(entry);
     const headers: http.OutgoingHttpHeaders = { 'accept-ranges': b.ignoreRange ? 'none' : 'bytes' };
     if (b.etag) headers.etag = b.etag;

@@ -10,7 +10,7 @@ const CHUNK = 16 * 1024;
 async function* slowly(offset) {
   const handle = await fs.promises.open(inputFile, 'r');
   try {
-    for (let position = offset; ; ) {
+    for (let position = offset; ;) {
       const buffer = Buffer.alloc(CHUNK);
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
       if (bytesRead === 0) return;

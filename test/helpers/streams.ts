@@ -69,7 +69,9 @@ export function tiled(base: Buffer, length: number): Buffer {
  * Spies on `prototype.close()`, calling through; `closed` resolves at the first call. A test that
  * awaits it knows the context was freed, and no late close() of one test lands in the next.
  */
-export function watchClose<T extends { close(): void }>(prototype: T): { spy: jest.SpiedFunction<() => void>; closed: Promise<void> } {
+export function watchClose<T extends { close(): void }>(
+  prototype: T,
+): { spy: jest.SpiedFunction<() => void>; closed: Promise<void> } {
   const original = prototype.close;
   const spy = jest.spyOn(prototype as { close(): void }, 'close');
   const closed = new Promise<void>((resolve) => {

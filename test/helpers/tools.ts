@@ -18,7 +18,11 @@ export function lz4CliVersion(): string {
 
 /** Runs a python program with python-lz4 available; `args` land in sys.argv[1:]. */
 export function python(program: string, args: readonly string[] = [], input?: Uint8Array): Buffer {
-  return execFileSync(PYTHON, ['-c', program, ...args], { input, maxBuffer: MAX_BUFFER, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync(PYTHON, ['-c', program, ...args], {
+    input,
+    maxBuffer: MAX_BUFFER,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 /** python's JSON answer to a program that prints one JSON document. */
