@@ -1,5 +1,7 @@
 #include "decompressor.h"
 
+#include <algorithm>
+
 #include "addon_data.h"
 #include "async_job.h"
 #include "frame_info.h"
@@ -7,6 +9,10 @@
 #include "preferences.h"
 
 namespace lz4framed {
+namespace {
+// The scratch grows to hold a block, or a few times a chunk's size, up to this.
+constexpr size_t kMaxScratch = 16 * 1024 * 1024;
+}  // namespace
 
 Napi::Function Decompressor::Define(Napi::Env env) {
   return DefineClass(env, "Decompressor",
@@ -38,7 +44,7 @@ Decompressor::Decompressor(const Napi::CallbackInfo& info) : ContextWrap<Decompr
   AfterCall(env);
 }
 
-size_t Decompressor::NativeBytes() const { return decoder_ ? decoder_->NativeBytes() : 0; }
+size_t Decompressor::NativeBytes() const { return (decoder_ ? decoder_->NativeBytes() : 0) + scratch_.capacity(); }
 
 Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
@@ -49,6 +55,8 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   step.decoder = self->decoder_.get();
   step.input = input;
   step.sink = std::make_unique<OutputSink>(self->decoder_->settings().maxOutputLength);
+  size_t wanted = std::max(self->decoder_->BlockSize(), std::min(input.size * 4, kMaxScratch));
+  if (self->scratch_.Reserve(wanted)) step.sink->Preallocate(self->scratch_.data(), self->scratch_.capacity());
   step.sink->SizeHint(input.size * 4);
   if (async) return AsyncJob<DecodeStep>::Start(env, std::move(step), {info.This(), chunk}, self);
   step.Run();
@@ -68,6 +76,7 @@ Napi::Value Decompressor::Close(const Napi::CallbackInfo& info) {
   Decompressor* self = Checked(info.Env(), info.This());
   if (self->busy()) ThrowCoded(info.Env(), kBusy, "cannot close while an asynchronous operation is in progress");
   self->decoder_.reset();
+  self->scratch_.Release();
   self->MarkClosed(info.Env());
   return info.Env().Undefined();
 }

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "bytes.h"
 #include "context_wrap.h"
 #include "frame_decoder.h"
 
@@ -40,6 +41,9 @@ class Decompressor : public ContextWrap<Decompressor> {
   Napi::Value GetNextInputHint(const Napi::CallbackInfo& info);
 
   std::unique_ptr<FrameDecoder> decoder_;
+  // Where update() output lands first, kept between calls: a fresh block-sized buffer per call
+  // cost page faults on every call (bench/).
+  ScratchBuffer scratch_;
   uint64_t inputOffset_ = 0;
   uint64_t outputOffset_ = 0;
   size_t nextInputHint_ = 0;

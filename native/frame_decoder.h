@@ -52,9 +52,10 @@ class FrameDecoder {
   size_t nextInputHint() const { return nextHint_; }
   size_t NativeBytes() const;
   const DecompressSettings& settings() const { return settings_; }
+  // The current frame's block size (64 KiB before any header).
+  size_t BlockSize() const;
 
  private:
-  size_t BlockSize() const;
   // The fields a checkpoint carries beside liblz4's own state (an lz4framed_stream_t).
   void ExportStream(lz4framed_stream_t* stream) const;
   void ImportStream(const lz4framed_stream_t& stream);
