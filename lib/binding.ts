@@ -2,6 +2,7 @@
 // Nothing here is part of the public API: lib/ classes wrap every native handle.
 import * as fs from 'fs';
 import * as path from 'path';
+import type { FrameInfo } from './frame-info';
 
 /** Options exactly as native/preferences.cc reads them (already validated by options.ts). */
 export interface NativeCompressOptions {
@@ -23,16 +24,8 @@ export interface NativeDecompressOptions {
   maxOutputLength: number;
 }
 
-export interface NativeFrameInfo {
-  skippable: boolean;
-  blockSize: number;
-  blockLinked: boolean;
-  contentChecksum: boolean;
-  blockChecksum: boolean;
-  contentSize: number | undefined;
-  dictId: number | undefined;
-  headerSize: number;
-}
+// The addon builds FrameInfo objects exactly as lib/ exposes them.
+export type NativeFrameInfo = FrameInfo;
 
 export interface NativeCompressor {
   update(chunk: Uint8Array): Buffer;

@@ -1,5 +1,6 @@
 // Inputs for the checkpoint tests: compressed streams of every mode, and ways to feed them.
 import { compressSync, CompressOptions, Decompressor, RestoreOptions } from '../../lib';
+import { skippableFrame } from './frames';
 
 /** The old Python fork's test input: 36 bytes × 100 000 = 3.6 MB. */
 export function forkInput(): Buffer {
@@ -31,13 +32,6 @@ export function mixedBytes(size: number, seed = 1): Buffer {
     }
   }
   return out;
-}
-
-export function skippableFrame(payload: Buffer, nibble = 0): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32LE(0x184d2a50 + nibble, 0);
-  head.writeUInt32LE(payload.length, 4);
-  return Buffer.concat([head, payload]);
 }
 
 export interface Case {

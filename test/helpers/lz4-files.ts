@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { compressSync, Compressor, CompressOptions } from '../../lib';
-import { skippableFrame } from './checkpoint-fixtures';
+import { skippableFrame } from './frames';
 import { compressibleBytes, mixedBytes } from './data';
 import { lz4Cli, pythonJson } from './tools';
 
