@@ -50,13 +50,25 @@ export interface NativeDecompressor {
   checkpoint(omitHistory: boolean): Buffer;
 }
 
+/**
+ * Public as `CheckpointInfo` (decompressor.ts): its field comments are the API docs, inlined
+ * where a signature names it.
+ * @inline
+ */
 export interface NativeCheckpointInfo {
+  /** Compressed bytes the checkpointed decoder had consumed: where its input resumes. */
   inputOffset: number;
+  /** Decoded bytes it had produced. */
   outputOffset: number;
+  /** liblz4's decoding stage, by its `dStage` name (e.g. 'getFrameHeader', 'storeCBlock', 'flushOut'). */
   stage: string;
+  /** Inside a frame of linked blocks, which needs a history window. */
   blockLinked: boolean;
+  /** Bytes of output (the last ones before `outputOffset`, 0 to 65536) the history window needs. */
   historyLength: number;
+  /** Those bytes are in the checkpoint (or there are none); false: `restore` needs them in `options.history`. */
   historyEmbedded: boolean;
+  /** Size of the checkpoint in bytes. */
   byteLength: number;
 }
 

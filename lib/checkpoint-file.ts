@@ -16,19 +16,31 @@ import { Lz4FramedError } from './errors';
 export interface InputIdentity {
   /** Total compressed size, when the source told it. */
   size?: number;
+  /** HTTP `ETag` response header, when the server sent one. */
   etag?: string;
+  /** HTTP `Last-Modified` response header, when the server sent one. */
   lastModified?: string;
-  /** SHA-256 (hex) of the input's first `headLength` bytes (64, or fewer for a shorter input). */
+  /** Bytes of the input's start that `headSha256` covers (64, or fewer for a shorter input). */
   headLength: number;
+  /** SHA-256 (hex) of the input's first `headLength` bytes. */
   headSha256: string;
 }
 
+/** The content of a `decompressTo` checkpoint file (see `readCheckpointFile`). */
 export interface CheckpointRecord {
+  /** Compressed bytes decoded when the checkpoint was taken: where the input resumes. */
   inputOffset: number;
+  /** Decoded bytes durably written to the output by then: where the output resumes. */
   outputOffset: number;
+  /** What identifies the input, checked before resuming. */
   input: InputIdentity;
-  /** SHA-256 (hex) of the output's last `length` bytes before outputOffset: at least the decoder's history window. */
-  outputTail: { length: number; sha256: string };
+  /** The output's last bytes before outputOffset, checked before resuming: at least the decoder's history window. */
+  outputTail: {
+    /** How many bytes. */
+    length: number;
+    /** Their SHA-256 (hex). */
+    sha256: string;
+  };
   /** Decompressor#checkpoint({ history: 'omit' }). */
   decoder: Buffer;
 }

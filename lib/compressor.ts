@@ -31,14 +31,20 @@ export class Compressor {
     return this.#native.end(chunk === undefined ? undefined : toBytes(chunk, 'chunk', true));
   }
 
+  /**
+   * `update` on the libuv threadpool. A binary `chunk` is not copied and must not change until
+   * the promise settles; other calls on this compressor meanwhile fail with ERR_LZ4_BUSY.
+   */
   async updateAsync(chunk: BinaryInput | string): Promise<Buffer> {
     return this.#native.updateAsync(heldByJob(toBytes(chunk, 'chunk', true)));
   }
 
+  /** `flush` on the libuv threadpool. */
   async flushAsync(): Promise<Buffer> {
     return this.#native.flushAsync();
   }
 
+  /** `end` on the libuv threadpool; a binary `chunk` must not change until the promise settles. */
   async endAsync(chunk?: BinaryInput | string): Promise<Buffer> {
     return this.#native.endAsync(chunk === undefined ? undefined : heldByJob(toBytes(chunk, 'chunk', true)));
   }

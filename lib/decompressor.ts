@@ -4,6 +4,7 @@ import { FrameInfo } from './frame-info';
 import { BinaryInput, describe, heldByJob, toBytes } from './input';
 import { DecompressOptions, decompressOptions } from './options';
 
+/** Options of `Decompressor.checkpoint`. */
 export interface CheckpointOptions {
   /**
    * 'embed' (default): the checkpoint holds the history window (up to 64 KiB of output in
@@ -13,12 +14,20 @@ export interface CheckpointOptions {
   history?: 'embed' | 'omit';
 }
 
+/**
+ * Options of `Decompressor.restore`: the decoder options, with the same `dictionary` and
+ * `skipChecksums` as the decoder that was checkpointed, plus the history a checkpoint taken with
+ * `history: 'omit'` needs.
+ */
 export interface RestoreOptions extends DecompressOptions {
   /** Output that ends at the checkpoint's outputOffset (at least its last `historyLength` bytes), when the checkpoint omits its history. */
   history?: BinaryInput;
 }
 
-/** What a checkpoint says about itself (see `readCheckpointInfo`). */
+/**
+ * What a checkpoint says about itself (see `readCheckpointInfo`).
+ * @interface
+ */
 export type CheckpointInfo = NativeCheckpointInfo;
 
 /** Source a `Decompressor.read()` pulls from: any async iterable of bytes (Node Readable, web ReadableStream, generator). */

@@ -14,6 +14,7 @@ import { CompressOptions, compressorOptions, DecompressOptions, decompressOption
 import { splitOptions } from './stream-options';
 import { CompressStream, createCompressStream, createDecompressStream, DecompressStream } from './streams';
 
+/** What `FileOptions.onProgress` is called with. */
 export interface FileProgress {
   /** Input bytes processed so far. */
   inputBytes: number;
@@ -23,6 +24,7 @@ export interface FileProgress {
   totalInputBytes: number | undefined;
 }
 
+/** Options of `compressFile` / `decompressFile` besides the codec options. */
 export interface FileOptions {
   /** Stops the work (AbortError, code 'ABORT_ERR'), frees the context, removes the temporary file. */
   signal?: AbortSignal;
@@ -34,13 +36,18 @@ export interface FileOptions {
 
 /** `contentSize` (default true) stores the input file's size in the frame header. */
 export type CompressFileOptions = CompressOptions & FileOptions;
+/** Options of `decompressFile`. */
 export type DecompressFileOptions = DecompressOptions & FileOptions;
 
+/** What `compressFile` / `decompressFile` resolve to once the output file is in place. */
 export interface FileResult {
+  /** Bytes read from the input file. */
   inputBytes: number;
+  /** Bytes written to the output file. */
   outputBytes: number;
 }
 
+/** A file path, or a `file:` URL. */
 export type FilePath = string | URL;
 
 export interface WriteOptions {

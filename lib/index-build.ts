@@ -21,6 +21,7 @@ import { compressSync } from './one-shot';
 import { bool, check, integer } from './options';
 import { locateSeekTable, writeSeekTable } from './seek-table';
 
+/** Options of `buildIndex`. */
 export interface BuildIndexOptions {
   /** Decoded bytes between entries (default 64 MiB). */
   interval?: number;
@@ -30,6 +31,7 @@ export interface BuildIndexOptions {
   dictionary?: BinaryInput;
   /** Also store the index at the end of the file as its seek table (a file input only; see appendSeekTable). */
   seekTable?: boolean;
+  /** Stops the build with an AbortError (code 'ABORT_ERR'). */
   signal?: AbortSignal;
 }
 

@@ -22,7 +22,9 @@ import { BinaryInput, toBytes } from './input';
  */
 export type Lz4IndexEntryKind = 'frame' | 'block' | 'checkpoint';
 
+/** A place in the input where decoding can start. */
 export interface Lz4IndexEntry {
+  /** How a decoder starts here (see `Lz4IndexEntryKind`). */
   kind: Lz4IndexEntryKind;
   /** Compressed offset where decoding starts. */
   inputOffset: number;
@@ -39,12 +41,19 @@ export interface Lz4IndexEntry {
   checkpoint?: Buffer;
 }
 
+/** What `new Lz4Index()` is built from; each field is as the `Lz4Index` property of that name. */
 export interface Lz4IndexFields {
+  /** Bytes of LZ4 data indexed. */
   inputSize: number;
+  /** Decoded size of all of it. */
   outputSize: number;
+  /** The requested distance between entries, in decoded bytes (at least 1). */
   interval: number;
+  /** Every offset was verified while building. */
   exact: boolean;
+  /** SHA-256 of the input's size, first and last 4 KiB (32 bytes). */
   fingerprint: Buffer;
+  /** Sorted by offset, the first being the frame boundary at offset 0. */
   entries: Lz4IndexEntry[];
 }
 
@@ -71,6 +80,11 @@ export function fingerprintOf(size: number, head: Uint8Array, tail: Uint8Array):
   return createHash('sha256').update(length).update(head).update(tail).digest();
 }
 
+/**
+ * Where decoding can start inside a .lz4 file (see `buildIndex`), for `readRange` and
+ * `decompressParallel`. Immutable; `new Lz4Index(fields)` and `Lz4Index.from` validate it and
+ * throw an Lz4FramedError with code ERR_LZ4_BAD_INDEX when it is inconsistent.
+ */
 export class Lz4Index {
   /** Bytes of LZ4 data indexed (a seek table after them is not counted). */
   readonly inputSize: number;
@@ -110,6 +124,7 @@ export class Lz4Index {
     return low;
   }
 
+  /** The binary form (an `.lz4idx` file's content), checksummed; `Lz4Index.from` reads it back. */
   toBuffer(): Buffer {
     const parts: Buffer[] = [];
     const header = Buffer.alloc(HEADER_SIZE);
@@ -230,7 +245,10 @@ export function indexPathFor(dataPath: string): string {
   return `${dataPath}.lz4idx`;
 }
 
-/** Writes `index` to `file` (default `<dataPath>.lz4idx`) through a temporary file and a rename. */
+/**
+ * Writes `index` to `file` through a temporary file and a rename; `indexPathFor(dataPath)` is where
+ * `readRange` and `decompressParallel` look for it.
+ */
 export async function saveIndex(index: Lz4Index, file: string): Promise<void> {
   if (!(index instanceof Lz4Index)) throw new TypeError('index must be an Lz4Index');
   if (typeof file !== 'string' || file.length === 0) throw new TypeError('file must be a non-empty path');
@@ -239,6 +257,7 @@ export async function saveIndex(index: Lz4Index, file: string): Promise<void> {
   await fs.promises.rename(temporary, file);
 }
 
+/** Reads an index file written by `saveIndex`; an invalid one is an error with code ERR_LZ4_BAD_INDEX. */
 export async function loadIndex(file: string): Promise<Lz4Index> {
   if (typeof file !== 'string' || file.length === 0) throw new TypeError('file must be a non-empty path');
   return Lz4Index.from(await fs.promises.readFile(file));

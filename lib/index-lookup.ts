@@ -50,6 +50,7 @@ export async function indexedInput(
   return { index: chosen, dataEnd };
 }
 
+/** Options of `appendSeekTable`: an index to store, or the `buildIndex` options to build one. */
 export interface AppendSeekTableOptions extends Omit<BuildIndexOptions, 'seekTable'> {
   /** The index to store (default: built now with the other options). */
   index?: Lz4Index;

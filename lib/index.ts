@@ -54,16 +54,26 @@ export const version: string = (
   JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
+/**
+ * Block sizes and compression levels, for `blockSize` and `level` options (frozen).
+ * @namespace
+ */
 export const constants = Object.freeze({
   BLOCK_SIZES,
+  /** 64 KiB, the default `blockSize`. */
   BLOCK_SIZE_64KB: 65536,
+  /** 256 KiB. */
   BLOCK_SIZE_256KB: 262144,
+  /** 1 MiB. */
   BLOCK_SIZE_1MB: 1048576,
+  /** 4 MiB, the largest block size. */
   BLOCK_SIZE_4MB: 4194304,
   /** Fastest level with default acceleration; negative levels trade ratio for speed. */
   LEVEL_DEFAULT: 0,
+  /** Lowest (fastest, least compressing) level accepted: -65537. */
   LEVEL_FAST_MIN: binding.LEVEL_FAST_MIN,
   /** First high-compression (HC) level. */
   LEVEL_HC_MIN: binding.LEVEL_HC_MIN,
+  /** Highest level: best HC compression, slowest (12 in liblz4 1.10). */
   LEVEL_MAX: binding.LEVEL_MAX,
 });

@@ -13,6 +13,7 @@ import { CompressStream, DecompressStream } from './streams';
 /** Anything `for await` can read chunks of bytes from. */
 export type ChunkSource<T = BinaryInput> = AsyncIterable<T> | Iterable<T>;
 
+/** Options of `compressStream` / `decompressStream` besides the codec options. */
 export interface IterableOptions {
   /** Stops the generator with an AbortError (code 'ABORT_ERR') and frees its context. */
   signal?: AbortSignal;

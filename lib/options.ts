@@ -5,8 +5,10 @@ import { BinaryInput, describe, toBytes } from './input';
 
 /** Frame block sizes liblz4 supports, in bytes. */
 export const BLOCK_SIZES = [65536, 262144, 1048576, 4194304] as const;
+/** A frame block size in bytes: 65536, 262144, 1048576 or 4194304 (`constants.BLOCK_SIZES`). */
 export type BlockSize = (typeof BLOCK_SIZES)[number];
 
+/** Options of the one-shot `compress` / `compressSync` (and, with `contentSize`, `compressFile`). */
 export interface CompressOptions {
   /** 0 (default) and 1: fast; 2 to 12: high compression (HC; 2 is liblz4's middle mode); negative: faster, less compression. */
   level?: number;
@@ -28,6 +30,10 @@ export interface CompressOptions {
   dictId?: number;
 }
 
+/**
+ * Options of the streaming compressors (`Compressor`, `CompressStream`, `compressStream`,
+ * `Lz4CompressionStream`): `CompressOptions` with `contentSize` as a byte count, plus `autoFlush`.
+ */
 export interface CompressorOptions extends Omit<CompressOptions, 'contentSize'> {
   /** A pledged number of bytes for each frame, stored in the header and checked at its end. */
   contentSize?: number;
@@ -35,6 +41,7 @@ export interface CompressorOptions extends Omit<CompressOptions, 'contentSize'> 
   autoFlush?: boolean;
 }
 
+/** Options of `decompress`, `decompressSync`, `Decompressor`, the decompressing streams and `decompressFile`. */
 export interface DecompressOptions {
   /** The dictionary the data was compressed with. */
   dictionary?: BinaryInput;

@@ -12,6 +12,7 @@ import { BinaryInput } from './input';
 import { check, integer } from './options';
 import { decodeSegment } from './segment-decode';
 
+/** Options of `decompressParallel`. */
 export interface DecompressParallelOptions {
   /** The index to split at; default: the file's seek table, else `<file>.lz4idx`, else one built now. */
   index?: Lz4Index;
@@ -19,13 +20,19 @@ export interface DecompressParallelOptions {
   concurrency?: number;
   /** Entry spacing of an index built here (default: input size / (8 × concurrency), between 1 and 64 MiB). */
   interval?: number;
+  /** The dictionary the data was compressed with. */
   dictionary?: BinaryInput;
+  /** Stops the work with an AbortError (code 'ABORT_ERR'); a partly written output file is removed. */
   signal?: AbortSignal;
 }
 
+/** What `decompressParallel` resolves to once the output is written. */
 export interface DecompressParallelResult {
+  /** Bytes of LZ4 data decoded (a seek table after them is not counted). */
   inputBytes: number;
+  /** Size of the output file. */
   outputBytes: number;
+  /** Segments decoded: the index's entry count. */
   segments: number;
 }
 

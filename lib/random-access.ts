@@ -11,11 +11,13 @@ import { BinaryInput, describe } from './input';
 import { check } from './options';
 import { decodeSegment, SegmentStart } from './segment-decode';
 
+/** Options of `readRange`. */
 export interface ReadRangeOptions {
   /** The index to use; default: the file's seek table, else `<file>.lz4idx`, else one built now (pass one when reading many ranges). */
   index?: Lz4Index;
   /** The dictionary the data was compressed with. */
   dictionary?: BinaryInput;
+  /** Stops the read with an AbortError (code 'ABORT_ERR'). */
   signal?: AbortSignal;
 }
 

@@ -28,6 +28,7 @@ import {
   sourceError,
 } from './sources';
 
+/** What `DecompressToOptions.onProgress` is called with. */
 export interface DecompressToProgress {
   /** Compressed bytes decoded so far (the whole input's offset, also across resumes). */
   inputBytes: number;
@@ -37,9 +38,11 @@ export interface DecompressToProgress {
   inputSize: number | undefined;
   /** Compressed bytes per second in this run. */
   bytesPerSecond: number;
+  /** Connections opened again after a failure, in this run so far. */
   reconnects: number;
 }
 
+/** Options of `decompressTo`. */
 export interface DecompressToOptions {
   /** Default `<outputPath>.lz4ckpt`. */
   checkpointPath?: string;
@@ -55,7 +58,9 @@ export interface DecompressToOptions {
   signal?: AbortSignal;
   /** Called after each chunk; an exception thrown here fails the run. */
   onProgress?: (progress: DecompressToProgress) => void;
+  /** The dictionary the data was compressed with. */
   dictionary?: BinaryInput;
+  /** Do not verify content checksums nor those of stored blocks (default false); see `DecompressOptions`. */
   skipChecksums?: boolean;
   /** Extra HTTP request headers (e.g. authorization). */
   headers?: Record<string, string>;
@@ -63,8 +68,11 @@ export interface DecompressToOptions {
   timeout?: number;
 }
 
+/** What `decompressTo` resolves to once the output is complete (and its checkpoint file removed). */
 export interface DecompressToResult {
+  /** Compressed bytes of the whole input (earlier runs included when resuming). */
   inputBytes: number;
+  /** Size of the output file. */
   outputBytes: number;
   /** This run continued from a checkpoint file. */
   resumed: boolean;

@@ -6,12 +6,15 @@ import { CompressCodec, DecompressCodec, StreamCodec } from './codec';
 import { CompressorOptions, DecompressOptions } from './options';
 import { splitOptions } from './stream-options';
 
+/** Options of the Node stream classes besides the codec options. */
 export interface StreamOptions {
   /** Destroys the stream with an AbortError (code 'ABORT_ERR') and frees its context. */
   signal?: AbortSignal;
 }
 
+/** Options of `CompressStream` / `createCompressStream`. */
 export type CompressStreamOptions = CompressorOptions & StreamOptions;
+/** Options of `DecompressStream` / `createDecompressStream`. */
 export type DecompressStreamOptions = DecompressOptions & StreamOptions;
 
 // A zero-length write that this identity marks as a flush request, so it keeps its place in the
@@ -23,6 +26,7 @@ interface QueuedWrite {
 }
 
 abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends Transform {
+  /** @internal */
   protected readonly codec: C;
   // Set while output waits for the consumer: one chunk written can expand to many slices of
   // output, and each next slice waits until the previous output is being read.
@@ -40,16 +44,19 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
     return this.codec.bytesIn;
   }
 
+  /** @internal */
   protected outputOf(chunk: unknown): AsyncGenerator<Buffer, void, undefined> {
     return this.codec.transform(chunk);
   }
 
+  /** @internal */
   override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.#drive(() => this.outputOf(chunk), callback);
   }
 
   // Writes queued while a job ran are joined into one chunk: many small writes cost one
   // threadpool job instead of one each. Flush marks split the batch, keeping their place.
+  /** @internal */
   override _writev(writes: QueuedWrite[], callback: (error?: Error | null) => void): void {
     const batches: Buffer[] = [];
     let run: Buffer[] = [];
@@ -73,15 +80,18 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
     next(0);
   }
 
+  /** @internal */
   override _flush(callback: TransformCallback): void {
     this.#drive(() => this.codec.finish(), callback);
   }
 
+  /** @internal */
   override _read(size: number): void {
     this.#wake();
     super._read(size);
   }
 
+  /** @internal */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.codec.close();
     this.#wake();
@@ -131,6 +141,7 @@ export class CompressStream extends CodecTransform<CompressCodec> {
     this.write(FLUSH_MARK, callback === undefined ? undefined : () => callback());
   }
 
+  /** @internal */
   protected override outputOf(chunk: unknown): AsyncGenerator<Buffer, void, undefined> {
     return chunk === FLUSH_MARK ? this.codec.flush() : this.codec.transform(chunk as Buffer);
   }
@@ -145,10 +156,12 @@ export class DecompressStream extends CodecTransform<DecompressCodec> {
   }
 }
 
+/** `new CompressStream(options)`, named like `zlib.createGzip()`. */
 export function createCompressStream(options?: CompressStreamOptions): CompressStream {
   return new CompressStream(options);
 }
 
+/** `new DecompressStream(options)`, named like `zlib.createGunzip()`. */
 export function createDecompressStream(options?: DecompressStreamOptions): DecompressStream {
   return new DecompressStream(options);
 }

@@ -7,6 +7,7 @@ import { BinaryInput } from './input';
 import { CompressorOptions, DecompressOptions } from './options';
 import { splitOptions } from './stream-options';
 
+/** Options of `Lz4CompressionStream` / `Lz4DecompressionStream` besides the codec options. */
 export interface WebStreamOptions {
   /** Errors both sides with an AbortError (code 'ABORT_ERR') and frees the context. */
   signal?: AbortSignal;
@@ -14,7 +15,9 @@ export interface WebStreamOptions {
 
 /** Compresses the chunks written to `writable` into one LZ4 frame read from `readable`. */
 export class Lz4CompressionStream {
+  /** The compressed bytes. */
   readonly readable: ReadableStream<Uint8Array>;
+  /** Where the input goes: bytes, or strings (encoded as UTF-8); closing it ends the frame. */
   readonly writable: WritableStream<BinaryInput | string>;
 
   constructor(options?: CompressorOptions & WebStreamOptions) {
@@ -29,7 +32,12 @@ export class Lz4CompressionStream {
 
 /** Decompresses the LZ4 stream written to `writable` (concatenated and skippable frames). */
 export class Lz4DecompressionStream {
+  /** The decoded bytes. */
   readonly readable: ReadableStream<Uint8Array>;
+  /**
+   * Where the compressed bytes go. Closing it inside a frame (or before any byte) errors both
+   * sides with Lz4FramedNoDataError (code ERR_LZ4_NO_DATA).
+   */
   readonly writable: WritableStream<BinaryInput>;
 
   constructor(options?: DecompressOptions & WebStreamOptions) {
