@@ -38,8 +38,11 @@ bool FrameEncoder::Init(Failure* failure) {
 
 bool FrameEncoder::Run(ByteView input, Mode mode, ScratchBuffer* out, size_t* written, Failure* failure) {
   const LZ4F_preferences_t& prefs = settings_.prefs;
-  // compressBound covers the input plus whatever the context buffered, and a flush or an end.
+  // compressBound(n) covers an update of n bytes (with what the context already buffered) but not
+  // the partial block the update leaves buffered; a flush or an end writes that block too, which
+  // compressBound(0) bounds (update 22 464 B, then end(65 536 B) of random data overflowed).
   size_t need = (inFrame_ ? 0 : LZ4F_HEADER_SIZE_MAX) + LZ4F_compressBound(input.size, &prefs);
+  if (mode != Mode::Update) need += LZ4F_compressBound(0, &prefs);
   if (!out->Reserve(need)) {
     SetOutOfMemory(failure);
     return false;
