@@ -7,6 +7,7 @@ import { Compressor, compressFile, decompressFile, FileProgress, getFrameInfo, L
 import { compressibleBytes, mixedBytes } from './helpers/data';
 import { flipped, frameLayout } from './helpers/frames';
 import { tiled, watchClose } from './helpers/streams';
+import { rejectionOf } from './helpers/outcome';
 import { useTmpDir } from './helpers/tmp';
 import { lz4Cli } from './helpers/tools';
 
@@ -21,15 +22,6 @@ function dir(): { path(name: string): string; names(): string[] } {
   const d = tmp().path(`case-${++caseNo}`);
   fs.mkdirSync(d);
   return { path: (name) => `${d}/${name}`, names: () => fs.readdirSync(d).sort() };
-}
-
-async function failure(run: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await run();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a failure');
 }
 
 describe('round trips', () => {
@@ -86,7 +78,7 @@ describe('the output name is never left half written', () => {
     const d = dir();
     fs.writeFileSync(d.path('in'), input.subarray(0, 10 * KiB));
     fs.writeFileSync(d.path('out.lz4'), 'precious');
-    const error = await failure(() => compressFile(d.path('in'), d.path('out.lz4')));
+    const error = await rejectionOf(() => compressFile(d.path('in'), d.path('out.lz4')));
     expect(error.code).toBe('ERR_LZ4_OUTPUT_EXISTS');
     expect(fs.readFileSync(d.path('out.lz4'), 'utf8')).toBe('precious');
     await compressFile(d.path('in'), d.path('out.lz4'), { overwrite: true });
@@ -97,7 +89,7 @@ describe('the output name is never left half written', () => {
   test('a file that appears under the output name during the run is not replaced', async () => {
     const d = dir();
     fs.writeFileSync(d.path('in'), input);
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       compressFile(d.path('in'), d.path('out.lz4'), {
         onProgress: () => {
           if (!fs.existsSync(d.path('out.lz4'))) fs.writeFileSync(d.path('out.lz4'), 'someone else');
@@ -115,9 +107,9 @@ describe('the output name is never left half written', () => {
     const layout = frameLayout(frame);
     fs.writeFileSync(d.path('bad.lz4'), flipped(frame, layout.blocks[20].offset + 4 + 7));
     fs.writeFileSync(d.path('short.lz4'), frame.subarray(0, layout.blocks[30].offset + 100));
-    const corrupt = await failure(() => decompressFile(d.path('bad.lz4'), d.path('bad')));
+    const corrupt = await rejectionOf(() => decompressFile(d.path('bad.lz4'), d.path('bad')));
     expect(corrupt.code).toMatch(/^ERR_LZ4F_/);
-    const truncated = await failure(() => decompressFile(d.path('short.lz4'), d.path('short')));
+    const truncated = await rejectionOf(() => decompressFile(d.path('short.lz4'), d.path('short')));
     expect(truncated).toBeInstanceOf(Lz4FramedNoDataError);
     expect(d.names()).toEqual(['bad.lz4', 'short.lz4']);
   });
@@ -127,7 +119,7 @@ describe('the output name is never left half written', () => {
     fs.writeFileSync(d.path('in'), input);
     const { spy, closed } = watchClose(Compressor.prototype);
     const controller = new AbortController();
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       compressFile(d.path('in'), d.path('out.lz4'), {
         level: 9,
         signal: controller.signal,
@@ -146,10 +138,10 @@ describe('the output name is never left half written', () => {
     fs.writeFileSync(d.path('in'), input);
     const controller = new AbortController();
     controller.abort();
-    expect((await failure(() => compressFile(d.path('in'), d.path('a.lz4'), { signal: controller.signal }))).code).toBe(
-      'ABORT_ERR',
-    );
-    const thrown = await failure(() =>
+    expect(
+      (await rejectionOf(() => compressFile(d.path('in'), d.path('a.lz4'), { signal: controller.signal }))).code,
+    ).toBe('ABORT_ERR');
+    const thrown = await rejectionOf(() =>
       compressFile(d.path('in'), d.path('b.lz4'), {
         onProgress: () => {
           throw new Error('listener failed');
@@ -162,25 +154,25 @@ describe('the output name is never left half written', () => {
 
   test('a missing input or output directory fails with the system error before any output', async () => {
     const d = dir();
-    expect((await failure(() => compressFile(d.path('missing'), d.path('out.lz4')))).code).toBe('ENOENT');
+    expect((await rejectionOf(() => compressFile(d.path('missing'), d.path('out.lz4')))).code).toBe('ENOENT');
     fs.writeFileSync(d.path('in'), 'x');
-    expect((await failure(() => compressFile(d.path('in'), d.path('no/such/dir.lz4')))).code).toBe('ENOENT');
+    expect((await rejectionOf(() => compressFile(d.path('in'), d.path('no/such/dir.lz4')))).code).toBe('ENOENT');
     expect(d.names()).toEqual(['in']);
   });
 
   test('bad arguments are TypeError / RangeError', async () => {
     const d = dir();
-    expect(await failure(() => compressFile('', d.path('x')))).toBeInstanceOf(TypeError);
-    expect(await failure(() => compressFile(d.path('x'), 42 as never))).toBeInstanceOf(TypeError);
-    expect(await failure(() => compressFile(d.path('x'), d.path('y'), { contentSize: 5 } as never))).toBeInstanceOf(
+    expect(await rejectionOf(() => compressFile('', d.path('x')))).toBeInstanceOf(TypeError);
+    expect(await rejectionOf(() => compressFile(d.path('x'), 42 as never))).toBeInstanceOf(TypeError);
+    expect(await rejectionOf(() => compressFile(d.path('x'), d.path('y'), { contentSize: 5 } as never))).toBeInstanceOf(
       TypeError,
     );
-    expect(await failure(() => compressFile(d.path('x'), d.path('y'), { level: 77 }))).toBeInstanceOf(RangeError);
-    expect(await failure(() => decompressFile(d.path('x'), d.path('y'), { overwrite: 'yes' } as never))).toBeInstanceOf(
-      TypeError,
-    );
-    expect(await failure(() => decompressFile(d.path('x'), d.path('y'), { onProgress: 1 } as never))).toBeInstanceOf(
-      TypeError,
-    );
+    expect(await rejectionOf(() => compressFile(d.path('x'), d.path('y'), { level: 77 }))).toBeInstanceOf(RangeError);
+    expect(
+      await rejectionOf(() => decompressFile(d.path('x'), d.path('y'), { overwrite: 'yes' } as never)),
+    ).toBeInstanceOf(TypeError);
+    expect(
+      await rejectionOf(() => decompressFile(d.path('x'), d.path('y'), { onProgress: 1 } as never)),
+    ).toBeInstanceOf(TypeError);
   });
 });

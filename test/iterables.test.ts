@@ -15,6 +15,7 @@ import {
 import { compressibleBytes, mixedBytes, slices } from './helpers/data';
 import { flipped, frameLayout, skippableFrame } from './helpers/frames';
 import { collect, tiled, watchClose } from './helpers/streams';
+import { rejectionOf } from './helpers/outcome';
 import { useTmpDir } from './helpers/tmp';
 import { lz4Cli } from './helpers/tools';
 
@@ -25,15 +26,6 @@ const tmp = useTmpDir('iterables');
 
 async function* generate(parts: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield part;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await run();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a failure');
 }
 
 describe('sources and chunk sizes', () => {
@@ -86,7 +78,7 @@ describe('errors', () => {
   test('a corrupt block fails the generator with its code, after the output before it', async () => {
     const damaged = flipped(frame, layout.blocks[5].offset + 4 + 100);
     const out: Buffer[] = [];
-    const error = await failure(async () => {
+    const error = await rejectionOf(async () => {
       for await (const chunk of decompressStream(slices(damaged, 64 * KiB))) out.push(chunk);
     });
     expect(error.code).toMatch(/^ERR_LZ4F_/);
@@ -94,10 +86,10 @@ describe('errors', () => {
   });
 
   test('a truncated input is Lz4FramedNoDataError; a non-byte chunk is a TypeError', async () => {
-    const error = await failure(() => collect(decompressStream([frame.subarray(0, frame.length - 3)])));
+    const error = await rejectionOf(() => collect(decompressStream([frame.subarray(0, frame.length - 3)])));
     expect(error).toBeInstanceOf(Lz4FramedNoDataError);
     expect(error.code).toBe('ERR_LZ4_NO_DATA');
-    expect(await failure(() => collect(decompressStream(['text is not LZ4'] as never)))).toBeInstanceOf(TypeError);
+    expect(await rejectionOf(() => collect(decompressStream(['text is not LZ4'] as never)))).toBeInstanceOf(TypeError);
   });
 
   test('an error of the source reaches the consumer as is', async () => {
@@ -105,7 +97,7 @@ describe('errors', () => {
       yield compressSync('first').subarray(0, 8);
       throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
     }
-    expect((await failure(() => collect(decompressStream(broken())))).code).toBe('ECONNRESET');
+    expect((await rejectionOf(() => collect(decompressStream(broken())))).code).toBe('ECONNRESET');
   });
 });
 
@@ -158,7 +150,7 @@ describe('pulling, breaking out and aborting', () => {
       setImmediate(() => controller.abort());
       await new Promise(() => {}); // a connection that never sends again
     }
-    const error = await failure(() => collect(compressStream(stalled(), { signal: controller.signal })));
+    const error = await rejectionOf(() => collect(compressStream(stalled(), { signal: controller.signal })));
     expect(error.name).toBe('AbortError');
     expect(error.code).toBe('ABORT_ERR');
     await closed;
@@ -176,7 +168,7 @@ describe('pulling, breaking out and aborting', () => {
       return job;
     });
     const big = tiled(compressibleBytes(256 * KiB, 3), 2 * MiB);
-    const error = await failure(() => collect(compressStream([big], { level: 9, signal: controller.signal })));
+    const error = await rejectionOf(() => collect(compressStream([big], { level: 9, signal: controller.signal })));
     expect(error.code).toBe('ABORT_ERR');
     await closed;
     expect(spy.mock.results).toEqual([{ type: 'return', value: undefined }]);
@@ -185,7 +177,7 @@ describe('pulling, breaking out and aborting', () => {
   test('an already aborted signal fails the first pull', async () => {
     const controller = new AbortController();
     controller.abort();
-    expect((await failure(() => collect(compressStream([input], { signal: controller.signal })))).code).toBe(
+    expect((await rejectionOf(() => collect(compressStream([input], { signal: controller.signal })))).code).toBe(
       'ABORT_ERR',
     );
   });

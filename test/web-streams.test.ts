@@ -14,6 +14,7 @@ import {
 import { compressibleBytes, mixedBytes, slices } from './helpers/data';
 import { flipped, frameLayout, skippableFrame } from './helpers/frames';
 import { collect, tiled, watchClose } from './helpers/streams';
+import { rejectionOf } from './helpers/outcome';
 import { lz4Cli } from './helpers/tools';
 
 const KiB = 1024;
@@ -28,15 +29,6 @@ function streamOf(parts: readonly Uint8Array[]): ReadableStream<Uint8Array> {
       else controller.close();
     },
   });
-}
-
-async function failure(run: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await run();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a failure');
 }
 
 describe('round trips with pipeThrough', () => {
@@ -91,7 +83,7 @@ describe('errors and teardown', () => {
     const { spy, closed } = watchClose(Decompressor.prototype);
     const layout = frameLayout(frame);
     const damaged = flipped(frame, layout.blocks[2].offset + 40);
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       collect(streamOf(slices(damaged, 16 * KiB)).pipeThrough(new Lz4DecompressionStream())),
     );
     expect(error.code).toMatch(/^ERR_LZ4F_/);
@@ -100,11 +92,11 @@ describe('errors and teardown', () => {
   });
 
   test('a truncated input is Lz4FramedNoDataError; a bad chunk a TypeError', async () => {
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       collect(streamOf([frame.subarray(0, frame.length - 1)]).pipeThrough(new Lz4DecompressionStream())),
     );
     expect(error).toBeInstanceOf(Lz4FramedNoDataError);
-    const bad = await failure(() => collect(streamOf([42 as never]).pipeThrough(new Lz4DecompressionStream())));
+    const bad = await rejectionOf(() => collect(streamOf([42 as never]).pipeThrough(new Lz4DecompressionStream())));
     expect(bad).toBeInstanceOf(TypeError);
     expect(() => new Lz4CompressionStream({ level: 13 })).toThrow(RangeError);
   });
@@ -124,13 +116,13 @@ describe('errors and teardown', () => {
     const controller = new AbortController();
     const { readable, writable } = new Lz4CompressionStream({ signal: controller.signal });
     const writer = writable.getWriter();
-    const reading = failure(() => collect(readable));
+    const reading = rejectionOf(() => collect(readable));
     await writer.write(input.subarray(0, 1000)); // goes through: the reader pulls
     controller.abort();
     const error = await reading;
     expect(error.name).toBe('AbortError');
     expect(error.code).toBe('ABORT_ERR');
-    expect((await failure(() => writer.write(input))).code).toBe('ABORT_ERR');
+    expect((await rejectionOf(() => writer.write(input))).code).toBe('ABORT_ERR');
     await closed;
     expect(spy.mock.results).toEqual([{ type: 'return', value: undefined }]);
   });

@@ -77,6 +77,11 @@ export async function rejected(promise: Promise<unknown>): Promise<ErrorLike> {
   throw new Error('expected a rejection, but the promise resolved');
 }
 
+/** Runs `run` (now, synchronously) expecting it to throw or reject; returns the error. */
+export async function rejectionOf(run: () => Promise<unknown>): Promise<ErrorLike> {
+  return rejected((async () => run())());
+}
+
 export { Lz4FramedError, Lz4FramedNoDataError };
 
 /**
