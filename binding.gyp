@@ -46,7 +46,8 @@
         "native/preferences.cc",
         "native/compressor.cc",
         "native/decompressor.cc",
-        "native/one_shot.cc"
+        "native/one_shot.cc",
+        "native/parallel_compress.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [

@@ -83,6 +83,23 @@ export interface Binding {
   compress(input: Uint8Array, options: NativeCompressOptions): Promise<Buffer>;
   decompressSync(input: Uint8Array, options: NativeDecompressOptions): Buffer;
   decompress(input: Uint8Array, options: NativeDecompressOptions): Promise<Buffer>;
+  /** The header of a one-shot frame of `options.contentSize` bytes. */
+  frameHeader(options: NativeCompressOptions): Buffer;
+  /** The most compressPart may write for a part of `size` bytes. */
+  partBound(options: NativeCompressOptions, size: number): number;
+  /** Uninitialized memory, as one-shot outputs get (huge pages when large). */
+  outputBuffer(size: number): Buffer;
+  /** Writes the blocks of input[start, end) alone (no header, end mark or checksum) at into[at…]; their length. */
+  compressPart(
+    input: Uint8Array,
+    start: number,
+    end: number,
+    options: NativeCompressOptions,
+    into: Buffer,
+    at: number,
+  ): Promise<number>;
+  /** XXH32 (seed 0) of the whole input. */
+  contentChecksum(input: Uint8Array): Promise<number>;
   getFrameInfo(input: Uint8Array): NativeFrameInfo;
   restoreDecompressor(
     checkpoint: Uint8Array,

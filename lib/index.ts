@@ -43,7 +43,13 @@ export type { DecompressParallelOptions, DecompressParallelResult } from './para
 export type { RandomAccessInput } from './byte-reader';
 export type { FrameInfo } from './frame-info';
 export type { BinaryInput } from './input';
-export type { BlockSize, CompressOptions, CompressorOptions, DecompressOptions } from './options';
+export type {
+  BlockSize,
+  CompressOptions,
+  CompressorOptions,
+  DecompressOptions,
+  ParallelCompressOptions,
+} from './options';
 
 /** Version of the compiled liblz4, e.g. '1.10.0'. */
 export const LZ4_VERSION: string = binding.LZ4_VERSION;

@@ -1,7 +1,15 @@
 import { binding } from './binding';
 import './errors';
 import { BinaryInput, heldByJob, toBytes } from './input';
-import { CompressOptions, DecompressOptions, decompressOptions, oneShotCompressOptions } from './options';
+import {
+  CompressOptions,
+  DecompressOptions,
+  decompressOptions,
+  oneShotCompressOptions,
+  ParallelCompressOptions,
+  parallelCompressOptions,
+} from './options';
+import { compressInParts, defaultConcurrency, splitsInput } from './parallel-compress';
 import { FrameInfo } from './frame-info';
 
 /** Compresses `input` into one LZ4 frame. */
@@ -18,14 +26,19 @@ const INLINE_DECOMPRESS_BYTES = 4 * 1024;
 
 /**
  * Compresses `input` into one LZ4 frame on the libuv threadpool; `input` is not copied. Small
- * inputs at fast levels (≤ 16 KiB) are compressed inline.
+ * inputs at fast levels (≤ 16 KiB) are compressed inline. A large input is cut at block
+ * boundaries into parts compressed at once by `options.concurrency` jobs and joined into one
+ * frame: with independent blocks the same bytes as `compressSync`, with linked blocks an
+ * equally valid frame of about the same size.
  */
-export async function compress(input: BinaryInput | string, options?: CompressOptions): Promise<Buffer> {
+export async function compress(input: BinaryInput | string, options?: ParallelCompressOptions): Promise<Buffer> {
   const bytes = toBytes(input, 'input', true);
-  const native = oneShotCompressOptions(options, bytes.length);
+  const { native, concurrency } = parallelCompressOptions(options, bytes.length);
   if (bytes.length <= INLINE_COMPRESS_BYTES && native.level < binding.LEVEL_HC_MIN) {
     return binding.compressSync(bytes, native);
   }
+  const lanes = concurrency ?? defaultConcurrency();
+  if (splitsInput(bytes.length, native, lanes)) return compressInParts(heldByJob(bytes), native, lanes);
   return binding.compress(heldByJob(bytes), native);
 }
 

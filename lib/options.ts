@@ -30,6 +30,15 @@ export interface CompressOptions {
   dictId?: number;
 }
 
+/** Options of the promise `compress`: `CompressOptions` plus how it may split a large input. */
+export interface ParallelCompressOptions extends CompressOptions {
+  /**
+   * Parts of a large input (over 1 MiB per part) compressed at once, each a threadpool job
+   * (default `os.availableParallelism()`); 1 compresses the whole input in one job.
+   */
+  concurrency?: number;
+}
+
 /**
  * Options of the streaming compressors (`Compressor`, `CompressStream`, `compressStream`,
  * `Lz4CompressionStream`): `CompressOptions` with `contentSize` as a byte count, plus `autoFlush`.
@@ -103,6 +112,8 @@ const COMPRESS_KEYS = [
   'dictId',
 ] as const;
 
+const PARALLEL_COMPRESS_KEYS = [...COMPRESS_KEYS, 'concurrency'] as const;
+
 const COMPRESSOR_KEYS = [...COMPRESS_KEYS, 'autoFlush'] as const;
 
 // One object literal with every field, built once per call: object spreads here cost more than
@@ -126,6 +137,16 @@ function nativeCompress(o: Record<string, unknown>, contentSize: number, autoFlu
 export function oneShotCompressOptions(options: unknown, inputLength: number): NativeCompressOptions {
   const o = check(options, COMPRESS_KEYS);
   return nativeCompress(o, bool(o, 'contentSize', true) ? inputLength : 0, false);
+}
+
+/** The promise `compress`: one-shot options, and `concurrency` when given (else undefined: the default). */
+export function parallelCompressOptions(
+  options: unknown,
+  inputLength: number,
+): { native: NativeCompressOptions; concurrency: number | undefined } {
+  const o = check(options, PARALLEL_COMPRESS_KEYS);
+  const native = nativeCompress(o, bool(o, 'contentSize', true) ? inputLength : 0, false);
+  return { native, concurrency: o.concurrency === undefined ? undefined : integer(o, 'concurrency', 1, 1, 1024) };
 }
 
 /** Streaming: `contentSize` is a pledge of bytes per frame. */

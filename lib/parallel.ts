@@ -9,6 +9,7 @@ import { DEFAULT_INTERVAL, indexBuildSettings } from './index-build';
 import { indexMismatch, Lz4Index } from './index-file';
 import { checkIndexOption, indexedInput } from './index-lookup';
 import { BinaryInput } from './input';
+import { runInLanes } from './lanes';
 import { check, integer } from './options';
 import { decodeSegment } from './segment-decode';
 
@@ -63,47 +64,31 @@ export async function decompressParallel(
     let failed = true;
     try {
       await handle.truncate(index.outputSize);
-      let next = 0;
-      // After a failure the other workers finish their segment and take no new one.
-      let stopped = false;
-      const worker = async () => {
-        while (!stopped && next < entries.length) {
-          throwIfAborted(signal);
-          const i = next++;
-          const start = entries[i];
-          const end =
-            i + 1 < entries.length ? entries[i + 1] : { inputOffset: dataEnd, outputOffset: index.outputSize };
-          const reached = await decodeSegment({
-            reader,
-            dataEnd,
-            start,
-            end: end.inputOffset,
-            dictionary,
-            chunkSize: CHUNK,
-            signal,
-            async onOutput(bytes, at) {
-              if (at + bytes.length > end.outputOffset)
-                throw indexMismatch(`segment ${i} decodes past offset ${end.outputOffset}`);
-              let written = 0;
-              while (written < bytes.length) {
-                written += (await handle.write(bytes, written, bytes.length - written, at + written)).bytesWritten;
-              }
-            },
-          });
-          if (reached !== end.outputOffset) {
-            throw indexMismatch(`segment ${i} decodes to offset ${reached}, the index says ${end.outputOffset}`);
-          }
-        }
-      };
-      const guarded = () =>
-        worker().catch((error: unknown) => {
-          stopped = true;
-          throw error;
+      await runInLanes(entries.length, concurrency, async (i) => {
+        throwIfAborted(signal);
+        const start = entries[i];
+        const end = i + 1 < entries.length ? entries[i + 1] : { inputOffset: dataEnd, outputOffset: index.outputSize };
+        const reached = await decodeSegment({
+          reader,
+          dataEnd,
+          start,
+          end: end.inputOffset,
+          dictionary,
+          chunkSize: CHUNK,
+          signal,
+          async onOutput(bytes, at) {
+            if (at + bytes.length > end.outputOffset)
+              throw indexMismatch(`segment ${i} decodes past offset ${end.outputOffset}`);
+            let written = 0;
+            while (written < bytes.length) {
+              written += (await handle.write(bytes, written, bytes.length - written, at + written)).bytesWritten;
+            }
+          },
         });
-      const workers = Array.from({ length: Math.min(concurrency, entries.length) }, guarded);
-      const outcomes = await Promise.allSettled(workers);
-      const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-      if (failure) throw failure.reason;
+        if (reached !== end.outputOffset) {
+          throw indexMismatch(`segment ${i} decodes to offset ${reached}, the index says ${end.outputOffset}`);
+        }
+      });
       failed = false;
       return { inputBytes: dataEnd, outputBytes: index.outputSize, segments: entries.length };
     } finally {

@@ -11,6 +11,7 @@
 #include "decompressor.h"
 #include "frame_info.h"
 #include "one_shot.h"
+#include "parallel_compress.h"
 
 namespace lz4framed {
 namespace {
@@ -39,6 +40,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("compress", Napi::Function::New<CompressAsync>(env, "compress"));
   exports.Set("decompressSync", Napi::Function::New<DecompressSync>(env, "decompressSync"));
   exports.Set("decompress", Napi::Function::New<DecompressAsync>(env, "decompress"));
+  exports.Set("frameHeader", Napi::Function::New<FrameHeaderSync>(env, "frameHeader"));
+  exports.Set("partBound", Napi::Function::New<PartBoundSync>(env, "partBound"));
+  exports.Set("outputBuffer", Napi::Function::New<OutputBufferSync>(env, "outputBuffer"));
+  exports.Set("compressPart", Napi::Function::New<CompressPartAsync>(env, "compressPart"));
+  exports.Set("contentChecksum", Napi::Function::New<ContentChecksumAsync>(env, "contentChecksum"));
   exports.Set("restoreDecompressor", Napi::Function::New<RestoreDecompressor>(env, "restoreDecompressor"));
   exports.Set("readCheckpointInfo", Napi::Function::New<ReadCheckpointInfo>(env, "readCheckpointInfo"));
   exports.Set("getFrameInfo", Napi::Function::New<GetFrameInfo>(env, "getFrameInfo"));

@@ -126,4 +126,79 @@ bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* 
   return true;
 }
 
+bool FrameHeader(const CompressSettings& settings, LZ4F_cctx* cctx, uint8_t* dst, size_t* written, Failure* failure) {
+  if (cctx == nullptr) {
+    SetOutOfMemory(failure);
+    return false;
+  }
+  LZ4F_preferences_t prefs = settings.prefs;
+  prefs.autoFlush = 1;  // as CompressOneShot: liblz4's one-shot frame always flushes
+  size_t r = LZ4F_compressBegin(cctx, dst, LZ4F_HEADER_SIZE_MAX, &prefs);
+  if (LZ4F_isError(r)) {
+    SetLz4fFailure(failure, r, "writing the frame header");
+    return false;
+  }
+  *written = r;
+  return true;
+}
+
+namespace {
+
+// What a part is compressed with: every block flushed as soon as it is complete (as the one-shot
+// encoder does, so independent blocks come out byte-identical), and no content checksum or size,
+// which belong to the whole frame.
+LZ4F_preferences_t PartPreferences(const CompressSettings& settings) {
+  LZ4F_preferences_t prefs = settings.prefs;
+  prefs.autoFlush = 1;
+  prefs.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum;
+  prefs.frameInfo.contentSize = 0;
+  return prefs;
+}
+
+// Begins a frame whose header is thrown away: only the context's state matters.
+size_t BeginPart(LZ4F_cctx* cctx, const LZ4F_CDict* cdict, ByteView history, const LZ4F_preferences_t& prefs) {
+  uint8_t header[LZ4F_HEADER_SIZE_MAX];
+  bool linked = prefs.frameInfo.blockMode == LZ4F_blockLinked;
+  if (linked && history.size > 0) {
+    return LZ4F_compressBegin_usingDict(cctx, header, sizeof header, history.data, history.size, &prefs);
+  }
+  return cdict ? LZ4F_compressBegin_usingCDict(cctx, header, sizeof header, cdict, &prefs)
+               : LZ4F_compressBegin(cctx, header, sizeof header, &prefs);
+}
+
+}  // namespace
+
+size_t PartBound(const CompressSettings& settings, size_t partSize) {
+  LZ4F_preferences_t prefs = PartPreferences(settings);
+  return LZ4F_compressBound(partSize, &prefs);
+}
+
+bool CompressPart(const CompressSettings& settings, ByteView part, ByteView history, uint8_t* dst, size_t capacity,
+                  size_t* written, Failure* failure) {
+  LZ4F_preferences_t prefs = PartPreferences(settings);
+  LZ4F_cctx* cctx = nullptr;
+  size_t r = LZ4F_createCompressionContext(&cctx, LZ4F_VERSION);
+  if (LZ4F_isError(r)) {
+    SetLz4fFailure(failure, r, "creating a compression context");
+    return false;
+  }
+  // The caller's dictionary serves the first part of a linked frame and every independent block.
+  bool useDictionary = history.size == 0 || prefs.frameInfo.blockMode == LZ4F_blockIndependent;
+  LZ4F_CDict* cdict = useDictionary ? MakeCDict(settings) : nullptr;
+  bool ok = false;
+  if (useDictionary && settings.hasDictionary && cdict == nullptr) {
+    SetOutOfMemory(failure);
+  } else if (LZ4F_isError(r = BeginPart(cctx, cdict, history, prefs))) {
+    SetLz4fFailure(failure, r, "beginning a frame");
+  } else if (LZ4F_isError(r = LZ4F_compressUpdate(cctx, dst, capacity, part.data, part.size, nullptr))) {
+    SetLz4fFailure(failure, r, "compressing");
+  } else {
+    *written = r;
+    ok = true;
+  }
+  LZ4F_freeCDict(cdict);
+  LZ4F_freeCompressionContext(cctx);
+  return ok;
+}
+
 }  // namespace lz4framed

@@ -40,4 +40,16 @@ size_t OneShotBound(const CompressSettings& settings, size_t inputSize);
 bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* dst, size_t capacity, size_t* written,
                      Failure* failure, LZ4F_cctx* reuse = nullptr);
 
+// Parallel one-shot compression cuts the input at block boundaries and compresses the pieces
+// apart; these are the pieces. FrameHeader: the header CompressOneShot would write for an input
+// of `settings.prefs.frameInfo.contentSize` bytes (dst holds LZ4F_HEADER_SIZE_MAX bytes).
+bool FrameHeader(const CompressSettings& settings, LZ4F_cctx* cctx, uint8_t* dst, size_t* written, Failure* failure);
+// The blocks of `part` alone (no header, no end mark, no content checksum), as the serial encoder
+// writes them. `history`: the up to 64 KiB before `part`, which linked blocks may reference (empty
+// for the first part, which uses the settings' dictionary as the serial encoder does); independent
+// blocks ignore it. `dst` must hold PartBound bytes.
+size_t PartBound(const CompressSettings& settings, size_t partSize);
+bool CompressPart(const CompressSettings& settings, ByteView part, ByteView history, uint8_t* dst, size_t capacity,
+                  size_t* written, Failure* failure);
+
 }  // namespace lz4framed

@@ -1,0 +1,80 @@
+// Parallel one-shot compression. LZ4 blocks are compressed one after another but independently of
+// everything beyond their 64 KiB window, so a large input is cut at block boundaries into parts
+// that threadpool jobs compress at the same time; the frame is then header + parts + end mark +
+// content checksum, the checksum (XXH32 of the whole input, which cannot be split) being one
+// more job beside them. Independent blocks come out byte-identical to the serial encoder's; a
+// linked part starts from the 64 KiB before it as its dictionary (liblz4 1.10's own approach to
+// multithreading), so it references the same window the serial encoder would, through a
+// differently primed match finder: another valid frame of almost the same size.
+import { availableParallelism } from 'os';
+import { binding, NativeCompressOptions } from './binding';
+import { runInLanes } from './lanes';
+import { BLOCK_SIZES } from './options';
+
+// A part is at least this large: a threadpool round trip (tens of µs) and loading a 64 KiB
+// dictionary stay a small fraction of compressing it.
+const MIN_PART = 1024 * 1024;
+// Parts per lane: enough for the lanes to finish together though parts compress at different
+// speeds (and one lane also computes the checksum), few enough for the round trips not to count.
+const PARTS_PER_LANE = 4;
+const END_MARK_BYTES = 4;
+const CHECKSUM_BYTES = 4;
+
+/** The default of the `concurrency` option: one lane per CPU the process may use. */
+export const defaultConcurrency = (): number => availableParallelism();
+
+function partSize(length: number, blockSize: number, concurrency: number): number {
+  const wanted = Math.max(MIN_PART, Math.ceil(length / (concurrency * PARTS_PER_LANE)));
+  return Math.ceil(wanted / blockSize) * blockSize;
+}
+
+/** Whether `compress` splits an input of `length` bytes: only when there are two parts or more. */
+export function splitsInput(length: number, native: NativeCompressOptions, concurrency: number): boolean {
+  if (concurrency < 2) return false;
+  return length > partSize(length, BLOCK_SIZES[native.blockSizeId - 4], concurrency);
+}
+
+/**
+ * One frame of `bytes` as `compress` makes it, compressed by `concurrency` lanes. `bytes` must be
+ * held by the jobs (untransferable) for the duration; `native.contentSize` is already set.
+ */
+export async function compressInParts(
+  bytes: Uint8Array,
+  native: NativeCompressOptions,
+  concurrency: number,
+): Promise<Buffer> {
+  const size = partSize(bytes.length, BLOCK_SIZES[native.blockSizeId - 4], concurrency);
+  const count = Math.ceil(bytes.length / size);
+  const header = binding.frameHeader(native);
+  // Every part gets the room its bound asks for, in one buffer: its pages are reused by the
+  // parts instead of each part faulting in memory of its own.
+  const fullBound = binding.partBound(native, size);
+  const lastBound = binding.partBound(native, bytes.length - (count - 1) * size);
+  const at = (i: number) => header.length + i * fullBound;
+  const trailerLength = END_MARK_BYTES + (native.contentChecksum ? CHECKSUM_BYTES : 0);
+  const work = binding.outputBuffer(at(count - 1) + lastBound + trailerLength);
+  const written = new Array<number>(count);
+  const compressing = runInLanes(count, concurrency, async (i) => {
+    const end = Math.min(bytes.length, (i + 1) * size);
+    written[i] = await binding.compressPart(bytes, i * size, end, native, work, at(i));
+  });
+  const checksumming = native.contentChecksum ? binding.contentChecksum(bytes) : Promise.resolve(0);
+  // Both settle before anything is thrown: no job may still use `bytes` when the caller hears back.
+  const [compressed, checksum] = await Promise.allSettled([compressing, checksumming]);
+  if (compressed.status === 'rejected') throw compressed.reason;
+  if (checksum.status === 'rejected') throw checksum.reason;
+
+  let length = header.length + trailerLength;
+  for (const n of written) length += n;
+  // As one-shot outputs: the same memory when little of it would be wasted, else an exact copy.
+  const frame = length >= work.length - work.length / 8 ? work : binding.outputBuffer(length);
+  frame.set(header, 0);
+  let end = header.length;
+  for (let i = 0; i < count; i++) {
+    frame.set(work.subarray(at(i), at(i) + written[i]), end);
+    end += written[i];
+  }
+  frame.writeUInt32LE(0, end);
+  if (native.contentChecksum) frame.writeUInt32LE(checksum.value, end + END_MARK_BYTES);
+  return frame === work ? work.subarray(0, length) : frame;
+}
