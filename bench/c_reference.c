@@ -13,7 +13,7 @@
  *
  * --cpu: CPU time of the process instead of wall time.
  *
- * Operations: compress, decompress, decompressUnknownSize (a frame without content size),
+ * Operations: compress, compressIndependent (independent blocks), decompress, decompressUnknownSize (a frame without content size),
  * compressStream, decompressStream (CHUNK bytes per call), small-compress, small-decompress.
  * Contexts and buffers are reused from run to run, as a C program that cares about speed does.
  * Extras: compressFrame (LZ4F_compressFrame, a new context per call) and compressFreshDst /
@@ -115,6 +115,16 @@ static size_t decompress_into(const data_t* d, const uint8_t* src, size_t srcSiz
 
 static size_t op_compress(const data_t* d) { return compress_into(d, d->compressDst); }
 
+/* The same frame with independent blocks: what parallel compression is compared with. */
+static size_t op_compress_independent(const data_t* d)
+{
+    LZ4F_preferences_t prefs = d->prefs;
+    prefs.frameInfo.blockMode = LZ4F_blockIndependent;
+    size_t r = LZ4F_compressFrame_usingCDict(g_cctx, d->compressDst, d->compressCapacity, d->plain, d->plainSize, NULL, &prefs);
+    if (LZ4F_isError(r)) die("LZ4F_compressFrame_usingCDict", r);
+    return r;
+}
+
 static size_t op_compress_frame(const data_t* d)
 {
     size_t r = LZ4F_compressFrame(d->compressDst, d->compressCapacity, d->plain, d->plainSize, &d->prefs);
@@ -182,6 +192,7 @@ static const struct {
 } OPS[] = {
     {"compress", op_compress, 0},
     {"compressFrame", op_compress_frame, 1},
+    {"compressIndependent", op_compress_independent, 0},
     {"compressFreshDst", op_compress_fresh, 1},
     {"compressStream", op_compress_stream, 0},
     {"decompress", op_decompress, 0},

@@ -34,7 +34,9 @@ const LIBRARIES = [
     levels: [0, 1, 9],
     storesSize: true,
     compress: (data, level, storeSize = true) => lz4framed.compressSync(data, { level, contentSize: storeSize }),
-    compressAsync: (data, level, storeSize = true) => lz4framed.compress(data, { level, contentSize: storeSize }),
+    // One threadpool job, as the peers' async calls; the parallel rows are separate.
+    compressAsync: (data, level, storeSize = true) =>
+      lz4framed.compress(data, { level, contentSize: storeSize, concurrency: 1 }),
     decompress: (packed) => lz4framed.decompressSync(packed),
     decompressAsync: (packed) => lz4framed.decompress(packed),
     frame: '64 KiB linked blocks, content checksum',

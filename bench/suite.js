@@ -2,6 +2,7 @@
 // The rows of the benchmark for one corpus: C liblz4 (bench/c_reference.c, taking turns with the
 // JavaScript contenders) and every contender on the same data. Each contender's output is checked
 // to decode back to the input once, before any timing.
+const { availableParallelism } = require('os');
 const { throughput, rate, latency } = require('./measure');
 const { startReference } = require('./c-reference');
 const {
@@ -106,6 +107,7 @@ async function oneShotRows(rows, reference, data, level, runs, extras) {
     'compress',
     each((lib) => lib.compressAsync && (() => lib.compressAsync(data, level)), true),
   );
+  await parallelRows(row, data, level);
   await row(
     `decompress L${level}, size stored`,
     'decompress',
@@ -128,6 +130,24 @@ async function oneShotRows(rows, reference, data, level, runs, extras) {
     each((lib) => lib.decompressAsync && (() => lib.decompressAsync(ownFrame(lib))), true),
   );
   return { ratio: bytes / sized.length, sized };
+}
+
+// Parallel compression (the promise compress's default on a large input), against C's single
+// thread on the same frame settings: linked blocks (the default) and independent blocks.
+async function parallelRows(row, data, level) {
+  const lanes = availableParallelism();
+  const independent = { level, blockLinked: false };
+  checkRoundTrip('parallel compress', lz4framed.decompressSync(await lz4framed.compress(data, { level })), data);
+  const parallelFrame = await lz4framed.compress(data, independent);
+  if (!parallelFrame.equals(lz4framed.compressSync(data, independent))) {
+    throw new Error('parallel compress with independent blocks differs from compressSync');
+  }
+  await row(`compress L${level} async, ${lanes} parallel parts`, 'compress', [
+    { id: 'lz4framed', fn: () => lz4framed.compress(data, { level }), async: true },
+  ]);
+  await row(`compress L${level} async, ${lanes} parallel parts, independent blocks`, 'compressIndependent', [
+    { id: 'lz4framed', fn: () => lz4framed.compress(data, independent), async: true },
+  ]);
 }
 
 // ---------------------------------------------------------------- streaming
