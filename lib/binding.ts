@@ -39,7 +39,9 @@ export interface NativeCompressor {
 
 export interface NativeDecompressor {
   update(chunk: Uint8Array): Buffer;
-  updateAsync(chunk: Uint8Array): Promise<Buffer>;
+  // With `outputBudget`: decodes 64 KiB pieces of `chunk` until that much output is out
+  // (native/jobs.h DecodeStep); inputOffset tells how much of `chunk` was used.
+  updateAsync(chunk: Uint8Array, outputBudget?: number): Promise<Buffer>;
   end(): void;
   close(): void;
   readonly frameInfo: NativeFrameInfo | undefined;

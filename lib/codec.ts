@@ -11,9 +11,10 @@ import { CompressorOptions, DecompressOptions } from './options';
 // One compression call handles at most this much input: its scratch buffer stays near one
 // block plus this, whatever chunk sizes the caller writes.
 const COMPRESS_SLICE = 1 << 20;
-// One decompression call handles at most this much input: its output stays below 255 times this
-// even for the most compressible data (typically a few times it).
-const DECOMPRESS_SLICE = 1 << 16;
+// One decompression call stops once its output reaches this, at the end of a 64 KiB piece of
+// input: its output stays below this plus 255 times a piece even for the most compressible data
+// (typically a few hundred KiB more), however much input a batch of writes hands over.
+const DECOMPRESS_OUTPUT_BUDGET = 1 << 20;
 
 interface Context {
   close(): void;
@@ -58,9 +59,13 @@ export abstract class StreamCodec<C extends Context> {
     for (let pos = 0; pos < bytes.length; pos += size) {
       const slice = bytes.subarray(pos, pos + size);
       const out = await this.job(() => step(slice));
-      this.#bytesIn += slice.length;
+      this.consumed(slice.length);
       if (out.length > 0) yield out;
     }
+  }
+
+  protected consumed(bytes: number): void {
+    this.#bytesIn += bytes;
   }
 
   protected async job<T>(start: () => Promise<T>): Promise<T> {
@@ -121,8 +126,18 @@ export class DecompressCodec extends StreamCodec<Decompressor> {
     super(new Decompressor(options), signal);
   }
 
-  transform(chunk: BinaryInput): AsyncGenerator<Buffer, void, undefined> {
-    return this.slices(toBytes(chunk, 'chunk'), DECOMPRESS_SLICE, (slice) => this.context.updateAsync(slice));
+  async *transform(chunk: BinaryInput): AsyncGenerator<Buffer, void, undefined> {
+    const bytes = toBytes(chunk, 'chunk');
+    // Each call takes what it can of the rest; every call consumes at least one piece or throws.
+    for (let pos = 0; pos < bytes.length;) {
+      const before = this.context.inputOffset;
+      const rest = bytes.subarray(pos);
+      const out = await this.job(() => this.context.updateSomeAsync(rest, DECOMPRESS_OUTPUT_BUDGET));
+      const used = this.context.inputOffset - before;
+      pos += used;
+      this.consumed(used);
+      if (out.length > 0) yield out;
+    }
   }
 
   /** Throws Lz4FramedNoDataError when the input stopped inside a frame. */

@@ -71,6 +71,16 @@ export class Decompressor {
   }
 
   /**
+   * `updateAsync` that stops once about `outputBudget` bytes are out, at the end of a 64 KiB piece
+   * of `chunk`: how much of it was used shows in `inputOffset`. For the stream front-ends
+   * (codec.ts), which hand over large batches of queued writes with bounded memory.
+   * @internal
+   */
+  async updateSomeAsync(chunk: Uint8Array, outputBudget: number): Promise<Buffer> {
+    return this.#native.updateAsync(heldByJob(chunk), outputBudget);
+  }
+
+  /**
    * Decodes what `source` yields, chunk by chunk, on the threadpool. Each chunk is fully decoded
    * before the next is read, so when the source fails (a dropped connection) the generator
    * rethrows with the decoder intact and `inputOffset` is exactly where a new source must begin:

@@ -46,15 +46,33 @@ Decompressor::Decompressor(const Napi::CallbackInfo& info) : ContextWrap<Decompr
 
 size_t Decompressor::NativeBytes() const { return (decoder_ ? decoder_->NativeBytes() : 0) + scratch_.capacity(); }
 
+// update(chunk) and updateAsync(chunk, outputBudget?): the output goes through the scratch
+// buffer into a new Buffer. With a budget, the chunk is decoded in pieces until that much output
+// is out (DecodeStep); the caller reads from inputOffset how much of the chunk was used.
 Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
   Decompressor* self = Usable(info);
   Napi::Value chunk = info[0];
   ByteView input = ReadBytes(chunk, "chunk");
+  size_t budget = SIZE_MAX;
+  if (async && !info[1].IsUndefined()) {
+    double value = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
+    if (!(value >= 1 && value < 9007199254740992.0)) throw Napi::RangeError::New(env, "outputBudget must be positive");
+    budget = static_cast<size_t>(value);
+  }
+  // A failure met after earlier pieces of the last budgeted call had output: that output was
+  // returned first, the failure is this call's.
+  if (self->deferred_) {
+    Failure failure = self->deferred_;
+    self->deferred_ = Failure();
+    ThrowFailure(env, failure);
+  }
   DecodeStep step;
   step.decoder = self->decoder_.get();
   step.input = input;
   step.sink = std::make_unique<OutputSink>(self->decoder_->settings().maxOutputLength);
+  step.outputBudget = budget;
+  if (budget != SIZE_MAX) step.deferred = &self->deferred_;
   size_t wanted = std::max(self->decoder_->BlockSize(), std::min(input.size * 4, kMaxScratch));
   if (self->scratch_.Reserve(wanted)) step.sink->Preallocate(self->scratch_.data(), self->scratch_.capacity());
   step.sink->SizeHint(input.size * 4);
@@ -67,8 +85,10 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
 Napi::Value Decompressor::End(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Decompressor* self = Usable(info);
-  Failure failure;
-  if (!self->decoder_->Finish(&failure)) ThrowFailure(env, failure);
+  Failure failure = self->deferred_;
+  self->deferred_ = Failure();
+  // A failure a budgeted call met after output it returned is the stream's end too.
+  if (failure || !self->decoder_->Finish(&failure)) ThrowFailure(env, failure);
   return env.Undefined();
 }
 

@@ -44,6 +44,8 @@ class Decompressor : public ContextWrap<Decompressor> {
   // Where update() output lands first, kept between calls: a fresh block-sized buffer per call
   // cost page faults on every call (bench/).
   ScratchBuffer scratch_;
+  // A failure a budgeted call met after output it returned; the next call throws it.
+  Failure deferred_;
   uint64_t inputOffset_ = 0;
   uint64_t outputOffset_ = 0;
   size_t nextInputHint_ = 0;

@@ -1,5 +1,7 @@
 #include "jobs.h"
 
+#include <algorithm>
+
 namespace lz4framed {
 
 Napi::Value EncodeStep::Finish(Napi::Env env) {
@@ -12,9 +14,26 @@ Napi::Value CompressFrame::Finish(Napi::Env env) {
   return ShrinkToFit(env, output.Value(), written);
 }
 
+void DecodeStep::Run() {
+  if (outputBudget == SIZE_MAX) {
+    if (decoder->Feed(input, sink.get(), &failure) && finish) decoder->Finish(&failure);
+    return;
+  }
+  for (size_t pos = 0; pos < input.size && sink->size() < outputBudget; piecesDone++) {
+    size_t n = std::min(kDecodePiece, input.size - pos);
+    sink->LimitFromHere();
+    if (!decoder->Feed(ByteView{input.data + pos, n}, sink.get(), &failure)) return;
+    pos += n;
+  }
+}
+
 Napi::Value DecodeStep::Finish(Napi::Env env) {
-  Napi::Buffer<uint8_t> prealloc = preallocated.IsEmpty() ? Napi::Buffer<uint8_t>() : preallocated.Value();
+  if (failure && deferred != nullptr && piecesDone > 0) {
+    *deferred = failure;
+    failure = Failure();
+  }
   if (failure && failure.kind != Failure::Kind::NoData) ThrowFailure(env, failure);
+  Napi::Buffer<uint8_t> prealloc = preallocated.IsEmpty() ? Napi::Buffer<uint8_t>() : preallocated.Value();
   Napi::Buffer<uint8_t> out = sink->ToBuffer(env, prealloc);
   if (failure) throw MakeJsError(env, failure, out);
   return out;

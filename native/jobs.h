@@ -5,6 +5,7 @@
 
 #include <napi.h>
 
+#include <cstdint>
 #include <memory>
 
 #include "bytes.h"
@@ -54,11 +55,19 @@ struct DecodeStep {
   bool finish = false;
   std::unique_ptr<OutputSink> sink;
   Napi::Reference<Napi::Buffer<uint8_t>> preallocated;
+  // With a budget, the input is decoded in pieces of kDecodePiece bytes until the output
+  // reaches the budget; the caller reads how far it got from the decoder's inputOffset. Each
+  // piece is limited by maxOutputLength as a call of its own.
+  size_t outputBudget = SIZE_MAX;
+  // Where a failure in a later piece waits for the next call, so the output of the pieces before
+  // it is returned first (as separate calls would have); budgeted steps only.
+  Failure* deferred = nullptr;
+  size_t piecesDone = 0;
   Failure failure;
 
-  void Run() {
-    if (decoder->Feed(input, sink.get(), &failure) && finish) decoder->Finish(&failure);
-  }
+  static constexpr size_t kDecodePiece = 64 * 1024;
+
+  void Run();
   Napi::Value Finish(Napi::Env env);
 };
 

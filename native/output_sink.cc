@@ -23,11 +23,12 @@ void OutputSink::Preallocate(uint8_t* data, size_t capacity) { chunks_.push_back
 
 bool OutputSink::Next(size_t blockSize, uint8_t** dst, size_t* room, Failure* failure) {
   // Allowed: up to limit + 1 bytes in total, the extra byte only to detect the overflow.
-  if (size_ > limit_) {
+  if (OverLimit()) {
     SetOutputTooLarge(failure, limit_);
     return false;
   }
-  size_t allowed = limit_ - size_ < SIZE_MAX ? limit_ - size_ + 1 : SIZE_MAX;
+  size_t sinceBase = size_ - base_;
+  size_t allowed = limit_ - sinceBase < SIZE_MAX ? limit_ - sinceBase + 1 : SIZE_MAX;
   if (!chunks_.empty()) {
     Chunk& last = chunks_.back();
     size_t free = last.capacity - last.used;
@@ -60,8 +61,7 @@ void OutputSink::Commit(size_t n) {
 
 Napi::Buffer<uint8_t> OutputSink::ToBuffer(Napi::Env env, Napi::Buffer<uint8_t> preallocated) {
   Napi::Buffer<uint8_t> result;
-  bool allInPreallocated = !preallocated.IsEmpty() && !chunks_.empty() && !chunks_.front().owned &&
-                           (chunks_.size() == 1 || size_ == chunks_.front().used);
+  bool allInPreallocated = !preallocated.IsEmpty() && !chunks_.empty() && AllInPreallocated();
   if (allInPreallocated) {
     result = ShrinkToFit(env, preallocated, size_);
   } else {
@@ -77,6 +77,7 @@ Napi::Buffer<uint8_t> OutputSink::ToBuffer(Napi::Env env, Napi::Buffer<uint8_t> 
   }
   chunks_.clear();
   size_ = 0;
+  base_ = 0;
   return result;
 }
 

@@ -27,14 +27,22 @@ class OutputSink {
   void SizeHint(size_t bytes) { sizeHint_ = bytes; }
 
   // Room for the next write. `blockSize` is liblz4's block size: a room at least that large lets
-  // it decode straight into our memory. The room never extends more than one byte past `limit`,
-  // so exceeding maxOutputLength is noticed without writing past it.
+  // it decode straight into our memory. The room never extends more than one byte past `limit`
+  // (counted from the last LimitFromHere), so exceeding maxOutputLength is noticed without
+  // writing past it.
   bool Next(size_t blockSize, uint8_t** dst, size_t* room, Failure* failure);
   void Commit(size_t n);
 
   size_t size() const { return size_; }
-  bool OverLimit() const { return size_ > limit_; }
+  bool OverLimit() const { return size_ - base_ > limit_; }
   size_t limit() const { return limit_; }
+  // The limit applies to the output from now on: a call that decodes several pieces of input
+  // limits each piece as a call of its own would.
+  void LimitFromHere() { base_ = size_; }
+  // Whether every byte landed in the preallocated region (true when there is no output).
+  bool AllInPreallocated() const {
+    return size_ == 0 || (!chunks_.empty() && !chunks_.front().owned && size_ == chunks_.front().used);
+  }
 
   // Main thread only: the output as one Buffer (the preallocated one, shrunk, when it holds
   // everything, else a copy), after which the sink is empty.
@@ -49,6 +57,7 @@ class OutputSink {
   };
   std::vector<Chunk> chunks_;
   size_t size_ = 0;
+  size_t base_ = 0;
   size_t limit_;
   size_t sizeHint_ = 0;
 };

@@ -1,0 +1,164 @@
+// Throughput paths of the streaming API (issue 6): writes queued while a job runs are batched
+// into one job, and decompression of a batch stops at an output budget. Neither may change a byte
+// of output, an offset, or an error.
+import { once } from 'events';
+import {
+  CompressStream,
+  Compressor,
+  createCompressStream,
+  createDecompressStream,
+  Decompressor,
+  decompressSync,
+} from '../lib';
+import { compressibleBytes, mixedBytes, slices } from './helpers/data';
+import { flipped, frameLayout } from './helpers/frames';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+// Writes every part at once (so they queue while the first job runs) and collects the output.
+async function throughStream(stream: CompressStream | ReturnType<typeof createDecompressStream>, parts: Uint8Array[]) {
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = once(stream, 'end');
+  for (const part of parts) stream.write(part);
+  stream.end();
+  await ended;
+  return out;
+}
+
+function compressInOneCall(data: Uint8Array, options = {}): Buffer {
+  const c = new Compressor(options);
+  const out = Buffer.concat([c.update(data), c.end()]);
+  c.close();
+  return out;
+}
+
+const data = mixedBytes(6 * MiB, 61);
+
+test('queued writes batched into one job: independent blocks byte for byte as one update per write', async () => {
+  for (const options of [{ blockLinked: false }, { blockLinked: false, blockChecksum: true, level: 3 }]) {
+    const stream = createCompressStream(options);
+    const out = await throughStream(stream, slices(data, 64 * KiB));
+    const unbatched = new Compressor(options);
+    const expected = Buffer.concat([...slices(data, 64 * KiB).map((s) => unbatched.update(s)), unbatched.end()]);
+    unbatched.close();
+    expect(Buffer.concat(out).equals(expected)).toBe(true);
+    expect(stream.bytesWritten).toBe(data.length);
+    // Batched: far fewer outputs than writes.
+    expect(out.length).toBeLessThan(slices(data, 64 * KiB).length / 4);
+  }
+});
+
+test('queued writes batched: linked-block frames (whose bytes depend on call boundaries) decode back', async () => {
+  for (const options of [{}, { blockSize: 262144, level: 3 }]) {
+    const stream = createCompressStream(options);
+    const out = await throughStream(stream, slices(data, 64 * KiB));
+    expect(decompressSync(Buffer.concat(out)).equals(data)).toBe(true);
+    expect(stream.bytesWritten).toBe(data.length);
+  }
+});
+
+test('a flush between queued writes keeps its place in the batch', async () => {
+  const stream = createCompressStream();
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = once(stream, 'end');
+  const parts = slices(data.subarray(0, 1 * MiB), 100 * KiB);
+  for (const part of parts.slice(0, 5)) stream.write(part);
+  stream.flush();
+  for (const part of parts.slice(5)) stream.write(part);
+  stream.end();
+  await ended;
+  const c = new Compressor();
+  const expected = Buffer.concat([
+    c.update(data.subarray(0, 500 * KiB)),
+    c.flush(),
+    c.update(data.subarray(500 * KiB, 1 * MiB)),
+    c.end(),
+  ]);
+  c.close();
+  expect(Buffer.concat(out).equals(expected)).toBe(true);
+});
+
+test('a batch is decoded in budgeted calls: same output, bounded output chunks, every input byte counted', async () => {
+  for (const plain of [data, compressibleBytes(24 * MiB, 62)]) {
+    const packed = compressInOneCall(plain);
+    const stream = createDecompressStream();
+    const out = await throughStream(stream, slices(packed, 64 * KiB));
+    expect(Buffer.concat(out).equals(plain)).toBe(true);
+    expect(stream.bytesWritten).toBe(packed.length);
+    // 1 MiB budget plus what one 64 KiB piece decodes to (at most 255 times it).
+    for (const chunk of out) expect(chunk.length).toBeLessThanOrEqual(1 * MiB + 255 * 64 * KiB);
+    expect(out.length).toBeGreaterThan(plain.length / (32 * MiB));
+  }
+});
+
+test('a corrupt block inside a batch: the blocks before it come out, then the coded error', async () => {
+  const plain = data.subarray(0, 3 * MiB);
+  const packed = compressInOneCall(plain, { blockChecksum: true });
+  const layout = frameLayout(packed);
+  const bad = layout.blocks[40];
+  const corrupt = flipped(packed, bad.offset + 4 + 10);
+  const stream = createDecompressStream();
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  const failed = once(stream, 'error');
+  for (const part of slices(corrupt, 64 * KiB)) stream.write(part);
+  stream.end();
+  const [error] = (await failed) as [Error & { code: string }];
+  expect(error.code).toBe('ERR_LZ4F_BLOCKCHECKSUM_INVALID');
+  const emitted = Buffer.concat(out);
+  // Everything up to the 64 KiB piece holding the bad block (at least the whole blocks before
+  // that piece), and only bytes of the input.
+  expect(emitted.length).toBeGreaterThanOrEqual(40 * 64 * KiB - 128 * KiB);
+  expect(emitted.length).toBeLessThanOrEqual(40 * 64 * KiB);
+  expect(emitted.equals(plain.subarray(0, emitted.length))).toBe(true);
+});
+
+test('a corrupt last block of a batch that ends the stream: the coded error still comes, at end()', async () => {
+  const plain = data.subarray(0, MiB);
+  const packed = compressInOneCall(plain, { blockChecksum: true });
+  const layout = frameLayout(packed);
+  const last = layout.blocks[layout.blocks.length - 1];
+  const corrupt = flipped(packed, last.offset + 4 + 10);
+  const d = new Decompressor();
+  // One budgeted call takes the whole input: its output comes out, the failure waits.
+  const out = await d.updateSomeAsync(corrupt, 64 * MiB);
+  expect(out.equals(plain.subarray(0, out.length))).toBe(true);
+  expect(() => d.end()).toThrow(expect.objectContaining({ code: 'ERR_LZ4F_BLOCKCHECKSUM_INVALID' }));
+  d.close();
+  // And through a stream, written in one piece.
+  const stream = createDecompressStream();
+  stream.resume();
+  const failed = once(stream, 'error');
+  stream.end(corrupt);
+  const [error] = (await failed) as [Error & { code: string }];
+  expect(error.code).toBe('ERR_LZ4F_BLOCKCHECKSUM_INVALID');
+});
+
+test('large outputs (4 MiB blocks, very compressible, 64 KiB updates) are whole and exact', async () => {
+  const plain = compressibleBytes(12 * MiB, 63);
+  const packed = compressInOneCall(plain, { blockSize: 4194304 });
+  const d = new Decompressor();
+  const outputs = slices(packed, 64 * KiB).map((part) => d.update(part));
+  d.end();
+  expect(Buffer.concat(outputs).equals(plain)).toBe(true);
+  d.close();
+});
+
+test('checkpoint and clone mid-stream still work after update() calls', async () => {
+  const packed = compressInOneCall(data);
+  const d = new Decompressor();
+  const parts = slices(packed, 64 * KiB);
+  const head = Buffer.concat(parts.slice(0, 10).map((p) => d.update(p)));
+  const checkpoint = d.checkpoint();
+  const clone = d.clone();
+  const restored = Decompressor.restore(checkpoint);
+  for (const decoder of [d, clone, restored]) {
+    const tail = Buffer.concat(parts.slice(10).map((p) => decoder.update(p)));
+    decoder.end();
+    expect(Buffer.concat([head, tail]).equals(data)).toBe(true);
+    decoder.close();
+  }
+});
