@@ -9,7 +9,7 @@ import {
   ParallelCompressOptions,
   parallelCompressOptions,
 } from './options';
-import { compressInParts, defaultConcurrency, splitsInput } from './parallel-compress';
+import { compressInParts, defaultConcurrency, partSizeFor } from './parallel-compress';
 import { FrameInfo } from './frame-info';
 
 /** Compresses `input` into one LZ4 frame. */
@@ -38,7 +38,8 @@ export async function compress(input: BinaryInput | string, options?: ParallelCo
     return binding.compressSync(bytes, native);
   }
   const lanes = concurrency ?? defaultConcurrency();
-  if (splitsInput(bytes.length, native, lanes)) return compressInParts(heldByJob(bytes), native, lanes);
+  const partSize = partSizeFor(bytes.length, native, lanes);
+  if (partSize !== undefined) return compressInParts(heldByJob(bytes), native, lanes, partSize);
   return binding.compress(heldByJob(bytes), native);
 }
 

@@ -135,7 +135,10 @@ function nativeCompress(o: Record<string, unknown>, contentSize: number, autoFlu
 
 /** One-shot: `contentSize` is a flag and the stored size is the input's length. */
 export function oneShotCompressOptions(options: unknown, inputLength: number): NativeCompressOptions {
-  const o = check(options, COMPRESS_KEYS);
+  return oneShotNative(check(options, COMPRESS_KEYS), inputLength);
+}
+
+function oneShotNative(o: Record<string, unknown>, inputLength: number): NativeCompressOptions {
   return nativeCompress(o, bool(o, 'contentSize', true) ? inputLength : 0, false);
 }
 
@@ -145,7 +148,7 @@ export function parallelCompressOptions(
   inputLength: number,
 ): { native: NativeCompressOptions; concurrency: number | undefined } {
   const o = check(options, PARALLEL_COMPRESS_KEYS);
-  const native = nativeCompress(o, bool(o, 'contentSize', true) ? inputLength : 0, false);
+  const native = oneShotNative(o, inputLength);
   return { native, concurrency: o.concurrency === undefined ? undefined : integer(o, 'concurrency', 1, 1, 1024) };
 }
 

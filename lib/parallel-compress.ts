@@ -23,27 +23,29 @@ const CHECKSUM_BYTES = 4;
 /** The default of the `concurrency` option: one lane per CPU the process may use. */
 export const defaultConcurrency = (): number => availableParallelism();
 
-function partSize(length: number, blockSize: number, concurrency: number): number {
+/**
+ * The part size `compress` cuts an input of `length` bytes into (whole blocks, at least 1 MiB,
+ * about four parts per lane), or undefined when that would leave one part: no split.
+ */
+export function partSizeFor(length: number, native: NativeCompressOptions, concurrency: number): number | undefined {
+  if (concurrency < 2) return undefined;
+  const blockSize = BLOCK_SIZES[native.blockSizeId - 4];
   const wanted = Math.max(MIN_PART, Math.ceil(length / (concurrency * PARTS_PER_LANE)));
-  return Math.ceil(wanted / blockSize) * blockSize;
-}
-
-/** Whether `compress` splits an input of `length` bytes: only when there are two parts or more. */
-export function splitsInput(length: number, native: NativeCompressOptions, concurrency: number): boolean {
-  if (concurrency < 2) return false;
-  return length > partSize(length, BLOCK_SIZES[native.blockSizeId - 4], concurrency);
+  const size = Math.ceil(wanted / blockSize) * blockSize;
+  return length > size ? size : undefined;
 }
 
 /**
- * One frame of `bytes` as `compress` makes it, compressed by `concurrency` lanes. `bytes` must be
- * held by the jobs (untransferable) for the duration; `native.contentSize` is already set.
+ * One frame of `bytes` as `compress` makes it, in parts of `size` bytes (partSizeFor) compressed
+ * by `concurrency` lanes. `bytes` must be held by the jobs (untransferable) for the duration;
+ * `native.contentSize` is already set.
  */
 export async function compressInParts(
   bytes: Uint8Array,
   native: NativeCompressOptions,
   concurrency: number,
+  size: number,
 ): Promise<Buffer> {
-  const size = partSize(bytes.length, BLOCK_SIZES[native.blockSizeId - 4], concurrency);
   const count = Math.ceil(bytes.length / size);
   const header = binding.frameHeader(native);
   // Every part gets the room its bound asks for, in one buffer: its pages are reused by the
@@ -66,15 +68,19 @@ export async function compressInParts(
 
   let length = header.length + trailerLength;
   for (const n of written) length += n;
-  // As one-shot outputs: the same memory when little of it would be wasted, else an exact copy.
-  const frame = length >= work.length - work.length / 8 ? work : binding.outputBuffer(length);
+  // As one-shot outputs: the same memory when little of it would be wasted (the parts then move
+  // down in place: copyWithin, where set() would first clone an overlapping source), else an
+  // exact copy.
+  const inPlace = length >= work.length - work.length / 8;
+  const frame = inPlace ? work : binding.outputBuffer(length);
   frame.set(header, 0);
   let end = header.length;
   for (let i = 0; i < count; i++) {
-    frame.set(work.subarray(at(i), at(i) + written[i]), end);
+    if (!inPlace) frame.set(work.subarray(at(i), at(i) + written[i]), end);
+    else if (end !== at(i)) work.copyWithin(end, at(i), at(i) + written[i]);
     end += written[i];
   }
   frame.writeUInt32LE(0, end);
   if (native.contentChecksum) frame.writeUInt32LE(checksum.value, end + END_MARK_BYTES);
-  return frame === work ? work.subarray(0, length) : frame;
+  return inPlace ? work.subarray(0, length) : frame;
 }

@@ -133,6 +133,9 @@ bool FrameHeader(const CompressSettings& settings, LZ4F_cctx* cctx, uint8_t* dst
   }
   LZ4F_preferences_t prefs = settings.prefs;
   prefs.autoFlush = 1;  // as CompressOneShot: liblz4's one-shot frame always flushes
+  // The header does not record the level; a fast level spares the context an HC state (256 KiB
+  // cleared) that nothing would use.
+  prefs.compressionLevel = 0;
   size_t r = LZ4F_compressBegin(cctx, dst, LZ4F_HEADER_SIZE_MAX, &prefs);
   if (LZ4F_isError(r)) {
     SetLz4fFailure(failure, r, "writing the frame header");

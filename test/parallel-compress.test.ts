@@ -142,6 +142,14 @@ describe('when compress splits the input', () => {
     expect((await compress(input)).equals(compressSync(input))).toBe(false);
   });
 
+  test('incompressible input: the parts move down in place in the shared buffer, same bytes as compressSync', async () => {
+    const noise = randomBytes(5 * MiB, 16);
+    const options = { blockLinked: false, concurrency: 2 };
+    const frame = await compress(noise, options);
+    expect(frame.equals(compressSync(noise, { blockLinked: false }))).toBe(true);
+    expect(lz4Cli(['-dc'], frame).equals(noise)).toBe(true);
+  });
+
   test('an empty input and one of a single byte', async () => {
     for (const bytes of [Buffer.alloc(0), Buffer.from([7])]) {
       expect(decompressSync(await compress(bytes, { concurrency: 8 })).equals(bytes)).toBe(true);
