@@ -43,6 +43,7 @@
         "native/frame_decoder.cc",
         "native/output_buffer.cc",
         "native/output_sink.cc",
+        "native/prefault.cc",
         "native/preferences.cc",
         "native/compressor.cc",
         "native/decompressor.cc",

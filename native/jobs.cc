@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "prefault.h"
+
 namespace lz4framed {
 
 Napi::Value EncodeStep::Finish(Napi::Env env) {
@@ -15,6 +17,7 @@ Napi::Value CompressFrame::Finish(Napi::Env env) {
 }
 
 void DecodeStep::Run() {
+  BackgroundPrefault prefault(prefaultData, prefaultSize);
   if (outputBudget == SIZE_MAX) {
     if (decoder->Feed(input, sink.get(), &failure) && finish) decoder->Finish(&failure);
     return;

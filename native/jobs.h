@@ -55,6 +55,9 @@ struct DecodeStep {
   bool finish = false;
   std::unique_ptr<OutputSink> sink;
   Napi::Reference<Napi::Buffer<uint8_t>> preallocated;
+  // The preallocated region, faulted in on a second thread while Run() decodes into it.
+  uint8_t* prefaultData = nullptr;
+  size_t prefaultSize = 0;
   // With a budget, the input is decoded in pieces of kDecodePiece bytes until the output
   // reaches the budget; the caller reads how far it got from the decoder's inputOffset. Each
   // piece is limited by maxOutputLength as a call of its own.

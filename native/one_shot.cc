@@ -47,6 +47,8 @@ DecodeStep PrepareDecompress(const Napi::CallbackInfo& info, LZ4F_dctx* reuse = 
     Napi::Buffer<uint8_t> out = NewOutputBuffer(env, static_cast<size_t>(bound));
     job.sink->Preallocate(out.Data(), out.Length());
     job.preallocated = Napi::Persistent(out);
+    job.prefaultData = out.Data();
+    job.prefaultSize = out.Length();
   } else {
     job.sink->SizeHint(input.size * 4);
   }

@@ -7,17 +7,16 @@
 #endif
 
 namespace lz4framed {
-namespace {
-constexpr size_t kHugePage = 2 * 1024 * 1024;
-constexpr size_t kAdviseFrom = 32 * 1024 * 1024;
-}  // namespace
+PageRange InnerPages(const uint8_t* data, size_t size, size_t alignment) {
+  uintptr_t at = reinterpret_cast<uintptr_t>(data);
+  return PageRange{(at + alignment - 1) & ~(alignment - 1), (at + size) & ~(alignment - 1)};
+}
 
 void AdviseLargeOutput(uint8_t* data, size_t size) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (size < kAdviseFrom) return;
-  uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
-  uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(kHugePage - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  if (size < kLargeOutputBytes) return;
+  PageRange pages = InnerPages(data, size, kHugePageBytes);
+  if (pages.end > pages.begin) madvise(reinterpret_cast<void*>(pages.begin), pages.end - pages.begin, MADV_HUGEPAGE);
 #else
   (void)data;
   (void)size;

@@ -12,7 +12,20 @@ namespace lz4framed {
 // Fresh output memory costs a page fault per 4 KiB page, more than decoding into it (bench/:
 // 100 MiB took 94 ms to fault in, 18 ms with transparent huge pages). Large regions ask the
 // kernel for huge pages; a no-op where that does not exist.
+// From this size an output is large: advised for huge pages, and faulted in on a second thread
+// while it is filled (prefault.h). Below it neither pays for itself.
+constexpr size_t kLargeOutputBytes = 32 * 1024 * 1024;
+constexpr size_t kHugePageBytes = 2 * 1024 * 1024;
+
 void AdviseLargeOutput(uint8_t* data, size_t size);
+
+// The whole `alignment`-aligned pages (a power of two) inside [data, data + size): the part of a
+// buffer madvise may be given. Empty (end <= begin) when there is none.
+struct PageRange {
+  uintptr_t begin;
+  uintptr_t end;
+};
+PageRange InnerPages(const uint8_t* data, size_t size, size_t alignment);
 
 Napi::Buffer<uint8_t> NewOutputBuffer(Napi::Env env, size_t size);
 

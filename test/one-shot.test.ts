@@ -9,6 +9,7 @@ import {
   decompressSync,
   getFrameInfo,
   CompressOptions,
+  Lz4FramedNoDataError,
 } from '../lib';
 import { compressibleBytes, mixedBytes, randomBytes, slices } from './helpers/data';
 import { frameLayout, skippableFrame } from './helpers/frames';
@@ -69,6 +70,34 @@ describe('sizes', () => {
     const frame = await roundTrip(Buffer.from([0x42]));
     expect(getFrameInfo(frame).contentSize).toBe(1);
     expect(frameLayout(frame).blocks).toEqual([expect.objectContaining({ dataSize: 1, compressed: false })]);
+  });
+});
+
+// From 32 MiB the output is faulted in by a second thread while the decoder fills it: the bytes
+// must be the decoder's whether the helper reaches a page first or last, and a decoder that stops
+// early (damage, truncation) must leave the helper stopped before the output is handed over.
+describe('large outputs', () => {
+  const input = mixedBytes(40 * 1024 * KiB, 40);
+  const frame = compressSync(input, { level: -1 });
+
+  test('a 40 MiB frame decodes sync and async, with and without a stored size', async () => {
+    expect(decompressSync(frame).equals(input)).toBe(true);
+    expect((await decompress(frame)).equals(input)).toBe(true);
+    const unsized = compressSync(input, { level: -1, contentSize: false });
+    expect(decompressSync(unsized).equals(input)).toBe(true);
+    expect((await decompress(unsized)).equals(input)).toBe(true);
+  });
+
+  test('a truncated or damaged 40 MiB frame fails with the output decoded so far', async () => {
+    const truncated = frame.subarray(0, frame.length >> 1);
+    const error = thrown(() => decompressSync(truncated));
+    if (!(error instanceof Lz4FramedNoDataError)) throw error;
+    expect(error.code).toBe('ERR_LZ4_NO_DATA');
+    expect(error.partial.length).toBeGreaterThan(16 * 1024 * KiB);
+    expect(error.partial.equals(input.subarray(0, error.partial.length))).toBe(true);
+    const damaged = Buffer.from(frame);
+    damaged[damaged.length >> 1] ^= 0xff;
+    await expect(decompress(damaged)).rejects.toMatchObject({ code: expect.stringMatching(/^ERR_LZ4F_/) });
   });
 });
 
