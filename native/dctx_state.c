@@ -17,6 +17,57 @@ int lz4framed_dctx_frame_info(const LZ4F_dctx* dctx, LZ4F_frameInfo_t* info)
     return dctx->dStage > dstage_storeFrameHeader;
 }
 
+int lz4framed_dctx_output_bound(const LZ4F_dctx* dctx, const uint8_t* src, size_t size, uint64_t* bound)
+{
+    size_t const mbs = dctx->maxBlockSize;
+    size_t const crc = dctx->frameInfo.blockChecksumFlag ? 4 : 0;
+    uint64_t total = 0;
+    size_t pos = 0; /* where the next block header starts in src */
+    switch (dctx->dStage) {
+    case dstage_getBlockHeader:
+        break;
+    case dstage_copyDirect: /* tmpInTarget: raw bytes still to copy; they come out as they arrive */
+        total = MIN(dctx->tmpInTarget, size);
+        pos = dctx->tmpInTarget + crc;
+        break;
+    case dstage_getBlockChecksum:
+        pos = 4 - dctx->tmpInSize;
+        break;
+    case dstage_getCBlock: /* tmpInTarget includes the block checksum */
+    case dstage_storeCBlock: {
+        size_t const have = dctx->dStage == dstage_storeCBlock ? dctx->tmpInSize : 0;
+        pos = dctx->tmpInTarget - have;
+        if (size >= pos) total = mbs; /* the block completes: at most one block of output */
+        break;
+    }
+    case dstage_flushOut:
+        total = dctx->tmpOutSize - dctx->tmpOutStart;
+        break;
+    default: /* inside a header, a suffix or a skippable frame: not walked here */
+        return 0;
+    }
+    while (pos < size && size - pos >= BHSize) {
+        U32 const header = LZ4F_readLE32(src + pos);
+        size_t const blockSize = header & 0x7FFFFFFFU;
+        pos += BHSize;
+        if (header == 0) { /* end mark: only the frame's checksum may follow within src */
+            size_t const suffix = dctx->frameInfo.contentChecksumFlag ? 4 : 0;
+            if (size - pos > suffix) return 0;
+            break;
+        }
+        if (blockSize > mbs) return 0; /* liblz4 will refuse it */
+        if (header & LZ4F_BLOCKUNCOMPRESSED_FLAG) {
+            total += MIN(blockSize, size - pos);
+        } else if (size - pos >= blockSize + crc) {
+            total += mbs;
+        }
+        if (size - pos < blockSize + crc) break;
+        pos += blockSize + crc;
+    }
+    *bound = total;
+    return 1;
+}
+
 const char* lz4framed_stage_name(unsigned stage)
 {
     static const char* const names[] = { "getFrameHeader", "storeFrameHeader", "init", "getBlockHeader",

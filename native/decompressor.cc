@@ -12,6 +12,27 @@ namespace lz4framed {
 namespace {
 // The scratch grows to hold a block, or a few times a chunk's size, up to this.
 constexpr size_t kMaxScratch = 16 * 1024 * 1024;
+// No LZ4 block decodes to more than 255 bytes per input byte: a larger bound comes from forged
+// block headers and is not worth allocating up front.
+constexpr uint64_t kMaxExpansion = 255;
+
+// How much of `input` a step decodes and a bound of its output, when block headers give one:
+// all of it, or with a budget the shortest run of whole pieces whose bound reaches the budget
+// (DecodeStep stops after the same pieces: the output before the last of them is below budget).
+bool BoundOutput(const FrameDecoder& decoder, ByteView input, size_t budget, ByteView* used, uint64_t* bound) {
+  size_t length = input.size;
+  if (budget != SIZE_MAX && input.size > 0) {
+    for (length = 0; length < input.size;) {
+      length += std::min(DecodeStep::kDecodePiece, input.size - length);
+      if (!decoder.OutputBound(ByteView{input.data, length}, bound)) return false;
+      if (*bound >= budget) break;
+    }
+  } else if (!decoder.OutputBound(input, bound)) {
+    return false;
+  }
+  *used = ByteView{input.data, length};
+  return *bound <= kMaxExpansion * length + decoder.BlockSize();
+}
 }  // namespace
 
 Napi::Function Decompressor::Define(Napi::Env env) {
@@ -46,9 +67,11 @@ Decompressor::Decompressor(const Napi::CallbackInfo& info) : ContextWrap<Decompr
 
 size_t Decompressor::NativeBytes() const { return (decoder_ ? decoder_->NativeBytes() : 0) + scratch_.capacity(); }
 
-// update(chunk) and updateAsync(chunk, outputBudget?): the output goes through the scratch
-// buffer into a new Buffer. With a budget, the chunk is decoded in pieces until that much output
-// is out (DecodeStep); the caller reads from inputOffset how much of the chunk was used.
+// update(chunk) and updateAsync(chunk, outputBudget?): when block headers bound the output, it is
+// decoded straight into the Buffer returned (one byte over the bound, so liblz4 always ends with
+// room to spare); otherwise it goes through the scratch buffer into a new Buffer. With a budget,
+// the chunk is decoded in pieces until that much output is out (DecodeStep); the caller reads
+// from inputOffset how much of the chunk was used.
 Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
   Decompressor* self = Usable(info);
@@ -73,8 +96,21 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   step.sink = std::make_unique<OutputSink>(self->decoder_->settings().maxOutputLength);
   step.outputBudget = budget;
   if (budget != SIZE_MAX) step.deferred = &self->deferred_;
-  size_t wanted = std::max(self->decoder_->BlockSize(), std::min(input.size * 4, kMaxScratch));
-  if (self->scratch_.Reserve(wanted)) step.sink->Preallocate(self->scratch_.data(), self->scratch_.capacity());
+  ByteView used;
+  uint64_t bound = 0;
+  if (self->scratchCalls_ > 0) {
+    self->scratchCalls_--;
+  } else if (BoundOutput(*self->decoder_, input, budget, &used, &bound) && bound < step.sink->limit()) {
+    Napi::Buffer<uint8_t> out = NewOutputBuffer(env, static_cast<size_t>(bound) + 1);
+    step.sink->Preallocate(out.Data(), out.Length());
+    step.preallocated = Napi::Persistent(out);
+    step.scratchCalls = &self->scratchCalls_;
+    step.input = used;
+  }
+  if (step.preallocated.IsEmpty()) {
+    size_t wanted = std::max(self->decoder_->BlockSize(), std::min(input.size * 4, kMaxScratch));
+    if (self->scratch_.Reserve(wanted)) step.sink->Preallocate(self->scratch_.data(), self->scratch_.capacity());
+  }
   step.sink->SizeHint(input.size * 4);
   if (async) return AsyncJob<DecodeStep>::Start(env, std::move(step), {info.This(), chunk}, self);
   step.Run();

@@ -46,6 +46,10 @@ class Decompressor : public ContextWrap<Decompressor> {
   ScratchBuffer scratch_;
   // A failure a budgeted call met after output it returned; the next call throws it.
   Failure deferred_;
+  // Calls left that go through the scratch instead of an output sized by the block headers'
+  // bound: set when a bound overstated the output enough to cost a copy anyway (streams flushed
+  // into blocks shorter than their block size).
+  unsigned scratchCalls_ = 0;
   uint64_t inputOffset_ = 0;
   uint64_t outputOffset_ = 0;
   size_t nextInputHint_ = 0;

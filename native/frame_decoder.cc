@@ -114,6 +114,11 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
   return true;
 }
 
+bool FrameDecoder::OutputBound(ByteView input, uint64_t* bound) const {
+  if (failed_ || dctx_ == nullptr) return false;
+  return lz4framed_dctx_output_bound(dctx_, input.data, input.size, bound) != 0;
+}
+
 bool FrameDecoder::Finish(Failure* failure) const {
   if (failed_) {
     *failure = failed_;

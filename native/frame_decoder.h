@@ -41,6 +41,9 @@ class FrameDecoder {
   // Decodes all of `input` and appends all the output it completes to `out`. After a failure the
   // decoder stays failed (liblz4's context is undefined after an error) and repeats it.
   bool Feed(ByteView input, OutputSink* out, Failure* failure);
+  // An upper bound of the output Feed(input) gives, from block headers alone (dctx_state.h):
+  // false when there is none that cheap (mid-header, another frame begins in `input`, failed).
+  bool OutputBound(ByteView input, uint64_t* bound) const;
   // Called when the input is over: NoData when it stopped inside a frame (or never began),
   // FRAMETYPE_UNKNOWN when the bytes after the last frame cannot begin one.
   bool Finish(Failure* failure) const;

@@ -38,6 +38,8 @@ Napi::Value DecodeStep::Finish(Napi::Env env) {
   if (failure && failure.kind != Failure::Kind::NoData) ThrowFailure(env, failure);
   Napi::Buffer<uint8_t> prealloc = preallocated.IsEmpty() ? Napi::Buffer<uint8_t>() : preallocated.Value();
   Napi::Buffer<uint8_t> out = sink->ToBuffer(env, prealloc);
+  bool copied = !prealloc.IsEmpty() && out.Length() > 0 && out.Data() != prealloc.Data();
+  if (scratchCalls != nullptr && copied) *scratchCalls = kScratchCalls;
   if (failure) throw MakeJsError(env, failure, out);
   return out;
 }

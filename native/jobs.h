@@ -65,10 +65,14 @@ struct DecodeStep {
   // Where a failure in a later piece waits for the next call, so the output of the pieces before
   // it is returned first (as separate calls would have); budgeted steps only.
   Failure* deferred = nullptr;
+  // Set on the main thread when the output had to be copied out of `preallocated` (its bound
+  // overstated the output): how many of the owner's next calls should not preallocate.
+  unsigned* scratchCalls = nullptr;
   size_t piecesDone = 0;
   Failure failure;
 
   static constexpr size_t kDecodePiece = 64 * 1024;
+  static constexpr unsigned kScratchCalls = 15;
 
   void Run();
   Napi::Value Finish(Napi::Env env);

@@ -40,7 +40,7 @@ function run(file: string, args: string[]): { status: number; output: string } {
   }
 }
 
-describe('dctx_state.c (clone, checkpoint, restore) under ASan + UBSan', () => {
+describe('dctx_state.c (clone, checkpoint, restore, output bound) under ASan + UBSan', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lz4framed-dctx-state-'));
@@ -63,6 +63,10 @@ describe('dctx_state.c (clone, checkpoint, restore) under ASan + UBSan', () => {
     expect(output).toMatch(/^size linked omitted history at block boundary: max \d+ bytes .*: target met$/m);
     const verified = /^checkpoints verified: (\d+)/m.exec(output);
     expect(Number(verified?.[1])).toBeGreaterThan(10000);
+    // Decompressor.update allocates its output by lz4framed_dctx_output_bound: checked on every feed.
+    const bounds = /^output bounds checked: (\d+) \(no bound: (\d+)\)$/m.exec(output);
+    expect(Number(bounds?.[1])).toBeGreaterThan(10000);
+    expect(Number(bounds?.[1])).toBeGreaterThan(Number(bounds?.[2]));
     const hostile = /^hostile blobs tried: (\d+)/m.exec(output);
     expect(Number(hostile?.[1])).toBeGreaterThan(100000);
   }, 180_000);

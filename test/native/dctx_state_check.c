@@ -136,6 +136,7 @@ static void put_le64(uint8_t* p, uint64_t v)
 typedef struct {
     unsigned long checkpoints, clones, restores, chains, negatives, dangling;
     unsigned long hostile, hostileAccepted, failures;
+    unsigned long bounds, boundsUnknown; /* lz4framed_dctx_output_bound checked against real output */
     unsigned long stageCount[NSTAGES];
     size_t stageMax[NSTAGES];
     size_t maxIndependentBoundary, maxLinkedEmbedBoundary, maxLinkedOmitBoundary;
@@ -494,19 +495,30 @@ static int dec_call(dec_t* x, const case_t* c, const uint8_t* in, size_t avail, 
 
 typedef void (*hook_t)(dec_t* x, const case_t* c, rng_t* r);
 
-/* FrameDecoder::Feed: calls until the input is used up and a call left room to spare. */
+/* FrameDecoder::Feed: calls until the input is used up and a call left room to spare. Before
+ * that, the output bound Decompressor.update allocates by is taken: the output must stay within
+ * it (it is exact only for full blocks: flushed streams have shorter ones). */
 static int dec_feed(dec_t* x, const case_t* c, const uint8_t* in, size_t len, rng_t* r, int fast, hook_t hook)
 {
     size_t pos = 0;
+    uint64_t bound = 0, out = 0;
+    int const bounded = lz4framed_dctx_output_bound(x->d, in, len, &bound);
+    if (bounded) S.bounds++;
+    else S.boundsUnknown++;
     for (;;) {
         size_t const room = pick_room(r, x, fast);
         size_t consumed, produced;
         int const e = dec_call(x, c, in + pos, len - pos, room, &consumed, &produced, NULL);
         if (e != DEC_OK) return e;
         pos += consumed;
+        out += produced;
         if (hook) hook(x, c, r);
         if (consumed == 0 && produced == 0) break;
         if (pos == len && produced < room) break;
+    }
+    if (bounded && out > bound) {
+        failf("output bound %llu for %zu input bytes, output %llu", (unsigned long long)bound, len,
+              (unsigned long long)out);
     }
     return DEC_OK;
 }
@@ -1209,6 +1221,8 @@ static void merge(stats_t* into, const stats_t* s)
     into->hostile += s->hostile;
     into->hostileAccepted += s->hostileAccepted;
     into->failures += s->failures;
+    into->bounds += s->bounds;
+    into->boundsUnknown += s->boundsUnknown;
     for (i = 0; i < NSTAGES; i++) {
         into->stageCount[i] += s->stageCount[i];
         if (s->stageMax[i] > into->stageMax[i]) into->stageMax[i] = s->stageMax[i];
@@ -1352,6 +1366,7 @@ int main(int argc, char** argv)
 
     printf("checkpoints verified: %lu (clones %lu, restores %lu, chains %lu, refusals %lu, dangling-window %lu)\n",
            total.checkpoints, total.clones, total.restores, total.chains, total.negatives, total.dangling);
+    printf("output bounds checked: %lu (no bound: %lu)\n", total.bounds, total.boundsUnknown);
     printf("hostile blobs tried: %lu (accepted and decoded safely: %lu)\n", total.hostile, total.hostileAccepted);
     printf("blob size by stage (count, max bytes):");
     for (i = 0; i < NSTAGES; i++)

@@ -1,0 +1,110 @@
+// Decompressor.update decodes straight into the Buffer it returns when the block headers of the
+// chunk bound its output (native/dctx_state.c: lz4framed_dctx_output_bound), and through its
+// scratch buffer otherwise. Whichever way, the output must be exact, and no output may pin much
+// more memory than it holds: a bound that overstates (short flushed blocks, forged headers) must
+// end in an exact copy, never in a large allocation kept alive by a small result.
+import { Compressor, Decompressor, compressSync } from '../lib';
+import { compressibleBytes, mixedBytes, randomBytes } from './helpers/data';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+function decodeInChunks(frame: Uint8Array, chunkSize: number, async = false) {
+  const d = new Decompressor();
+  const run = async (): Promise<Buffer[]> => {
+    const outputs: Buffer[] = [];
+    for (let at = 0; at < frame.length; at += chunkSize) {
+      const chunk = frame.subarray(at, at + chunkSize);
+      outputs.push(async ? await d.updateAsync(chunk) : d.update(chunk));
+    }
+    d.end();
+    d.close();
+    return outputs;
+  };
+  return run();
+}
+
+// At most 1/8 of a returned Buffer's memory is unused, plus the byte a bound leaves spare.
+function expectTight(outputs: Buffer[]): void {
+  for (const out of outputs) expect(out.buffer.byteLength).toBeLessThanOrEqual(Math.ceil((out.length * 8) / 7) + 1);
+}
+
+// A stream of `blockSize` frames flushed every `every` bytes: blocks far shorter than the frame's
+// block size, each of which the headers count as a whole block.
+function flushedStream(data: Buffer, blockSize: number, every: number): Buffer {
+  const c = new Compressor({ blockSize, contentChecksum: true });
+  const parts: Buffer[] = [];
+  for (let at = 0; at < data.length; at += every) {
+    parts.push(c.update(data.subarray(at, at + every)), c.flush());
+  }
+  parts.push(c.end());
+  c.close();
+  return Buffer.concat(parts);
+}
+
+describe('Decompressor.update output', () => {
+  const inputs: Array<[string, Buffer]> = [
+    ['mixed', mixedBytes(3 * MiB, 7)],
+    ['compressible', compressibleBytes(3 * MiB, 7)],
+    ['random (raw blocks)', randomBytes(2 * MiB, 7)],
+  ];
+
+  test.each(inputs)('%s data in 64 KiB chunks, every block size, sync and async: exact and tight', async (_, data) => {
+    for (const blockSize of [64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB]) {
+      for (const blockChecksum of [false, true]) {
+        const frame = compressSync(data, { blockSize, blockChecksum, contentSize: false });
+        for (const async of [false, true]) {
+          const outputs = await decodeInChunks(frame, 64 * KiB, async);
+          expect(Buffer.concat(outputs).equals(data)).toBe(true);
+          expectTight(outputs);
+          if (blockSize === 64 * KiB) {
+            // Full blocks bound the output exactly: all but the first chunk (the frame header,
+            // no bound) and the last (a short last block) land in a Buffer one byte over it.
+            const direct = outputs.filter((out) => out.buffer.byteLength === out.length + 1).length;
+            expect(direct).toBeGreaterThanOrEqual(outputs.length - 2);
+          }
+        }
+      }
+    }
+  });
+
+  test.each([
+    [300 * KiB, [4, 5, 1000, 4 * KiB - 1, 64 * KiB + 7, 300 * KiB]],
+    [40 * KiB, [1, 3]],
+  ])('%i bytes in chunks across block, checksum and frame boundaries', async (size, chunkSizes) => {
+    const data = mixedBytes(size, 8);
+    const frame = Buffer.concat([
+      compressSync(data, { blockChecksum: true }),
+      compressSync(data.subarray(0, size / 4), { blockSize: 256 * KiB }),
+    ]);
+    const expected = Buffer.concat([data, data.subarray(0, size / 4)]);
+    for (const chunkSize of chunkSizes) {
+      const outputs = await decodeInChunks(frame, chunkSize);
+      expect(Buffer.concat(outputs).equals(expected)).toBe(true);
+      expectTight(outputs);
+    }
+  });
+
+  test('short flushed blocks in 4 MiB-block frames: the overstated bound ends in exact outputs', async () => {
+    const data = mixedBytes(2 * MiB, 9);
+    const frame = flushedStream(data, 4 * MiB, 64 * KiB);
+    for (const async of [false, true]) {
+      const outputs = await decodeInChunks(frame, 64 * KiB, async);
+      expect(Buffer.concat(outputs).equals(data)).toBe(true);
+      expectTight(outputs);
+    }
+  });
+
+  test('thousands of tiny blocks whose headers claim 4 MiB each are not preallocated for', async () => {
+    // 100-byte flushes of repetitive bytes: ~12-byte compressed blocks, a bound of 4 MiB each, far
+    // beyond what a chunk can decode to.
+    const data = compressibleBytes(400 * KiB, 10);
+    const frame = flushedStream(data, 4 * MiB, 100);
+    const before = process.memoryUsage().arrayBuffers;
+    const outputs = await decodeInChunks(frame, 64 * KiB);
+    expect(Buffer.concat(outputs).equals(data)).toBe(true);
+    expectTight(outputs);
+    // Nothing near the forged bound (gigabytes) was ever held.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * MiB);
+  });
+});
