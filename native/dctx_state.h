@@ -27,10 +27,10 @@ int lz4framed_dctx_frame_info(const LZ4F_dctx* dctx, LZ4F_frameInfo_t* info);
 /* An upper bound of the output that decoding `src` (all `size` bytes, in one call or several) gives
  * from the context's current state, reading only block headers: a compressed block that completes
  * counts as a whole block, raw bytes as themselves, bytes the decoder still holds to flush as
- * themselves. Exact for raw data and full blocks; over by less than a block at a frame's last
- * block. Returns 1 and sets *bound, or 0 when no such bound is cheap: the decoder is inside a frame
- * or skippable header or a frame suffix, `src` holds the start of another frame, or a block
- * header is one liblz4 will refuse. */
+ * themselves. Exact for raw data and full blocks; over by what shorter blocks lack (a frame's
+ * last block, the blocks of a stream flushed often). Returns 1 and sets *bound, or 0 when no such
+ * bound is cheap: the decoder is inside a frame or skippable header or a frame suffix, `src` holds
+ * the start of another frame, or a block header is one liblz4 will refuse. */
 int lz4framed_dctx_output_bound(const LZ4F_dctx* dctx, const uint8_t* src, size_t size, uint64_t* bound);
 
 /* What the C++ decoder (native/frame_decoder.cc) keeps beside LZ4F_dctx. It travels inside every

@@ -14,10 +14,11 @@ constexpr uint32_t kUncompressedBit = 0x80000000U;
 
 }  // namespace
 
-bool DecodedSizeBound(ByteView input, uint64_t* bound) {
+bool DecodedSizeBound(ByteView input, uint64_t* bound, bool* exact) {
   const uint8_t* p = input.data;
   const uint8_t* end = input.data + input.size;
   uint64_t total = 0;
+  bool declared = true;
   if (p == end) return false;
   while (p < end) {
     if (end - p < 8) return false;
@@ -39,7 +40,7 @@ bool DecodedSizeBound(ByteView input, uint64_t* bound) {
     if (blockSizeId < 4) return false;
     size_t header = 7 + (hasContentSize ? 8 : 0) + (hasDictId ? 4 : 0);
     if (static_cast<size_t>(end - p) < header) return false;
-    uint64_t declared = hasContentSize ? ReadLE64(p + 6) : 0;
+    uint64_t size = hasContentSize ? ReadLE64(p + 6) : 0;
     const uint64_t blockMax = BlockSizeBytes(static_cast<LZ4F_blockSizeID_t>(blockSizeId));
     p += header;
     uint64_t blocks = 0;
@@ -59,11 +60,13 @@ bool DecodedSizeBound(ByteView input, uint64_t* bound) {
       if (end - p < 4) return false;
       p += 4;
     }
-    uint64_t frameBound = hasContentSize ? declared : blocks;
+    uint64_t frameBound = hasContentSize ? size : blocks;
+    declared = declared && hasContentSize;
     if (frameBound > UINT64_MAX - total) return false;  // forged sizes: no preallocation
     total += frameBound;
   }
   *bound = total;
+  if (exact != nullptr) *exact = declared;
   return true;
 }
 

@@ -42,13 +42,18 @@ DecodeStep PrepareDecompress(const Napi::CallbackInfo& info, LZ4F_dctx* reuse = 
   // One allocation for the whole output when the headers bound it (exactly, when every frame
   // declares its size): no chunks, no copy. Untouched tail pages of a loose bound cost nothing.
   uint64_t bound = 0;
-  if (DecodedSizeBound(input, &bound) && bound > 0 && bound <= job.sink->limit() &&
+  bool exact = false;
+  if (DecodedSizeBound(input, &bound, &exact) && bound > 0 && bound <= job.sink->limit() &&
       bound <= kMaxExpansion * input.size) {
     Napi::Buffer<uint8_t> out = NewOutputBuffer(env, static_cast<size_t>(bound));
     job.sink->Preallocate(out.Data(), out.Length());
     job.preallocated = Napi::Persistent(out);
-    job.prefaultData = out.Data();
-    job.prefaultSize = out.Length();
+    // Only an exact size is faulted in ahead: a loose bound's untouched tail costs nothing, and
+    // must stay that way.
+    if (exact) {
+      job.prefaultData = out.Data();
+      job.prefaultSize = out.Length();
+    }
   } else {
     job.sink->SizeHint(input.size * 4);
   }

@@ -9,14 +9,14 @@
 
 namespace lz4framed {
 
-// Fresh output memory costs a page fault per 4 KiB page, more than decoding into it (bench/:
-// 100 MiB took 94 ms to fault in, 18 ms with transparent huge pages). Large regions ask the
-// kernel for huge pages; a no-op where that does not exist.
 // From this size an output is large: advised for huge pages, and faulted in on a second thread
 // while it is filled (prefault.h). Below it neither pays for itself.
 constexpr size_t kLargeOutputBytes = 32 * 1024 * 1024;
 constexpr size_t kHugePageBytes = 2 * 1024 * 1024;
 
+// Fresh output memory costs a page fault per 4 KiB page, more than decoding into it (bench/:
+// 100 MiB took 94 ms to fault in, 18 ms with transparent huge pages). Large regions ask the
+// kernel for huge pages; a no-op where that does not exist.
 void AdviseLargeOutput(uint8_t* data, size_t size);
 
 // The whole `alignment`-aligned pages (a power of two) inside [data, data + size): the part of a
