@@ -30,9 +30,20 @@ export function lz4CliFile(plain: Buffer, args: readonly string[] = []): Buffer 
   }
 }
 
-/** One frame whose independent blocks are cut short by flush() after every `flushEvery` bytes. */
-export function shortBlockFrame(plain: Buffer, flushEvery: number, options: { contentSize: boolean }): Buffer {
-  const compressor = new Compressor({ blockLinked: false, contentSize: options.contentSize ? plain.length : 0 });
+/**
+ * One frame whose independent blocks (of `blockSize`, 64 KiB by default) are cut short by flush()
+ * after every `flushEvery` bytes.
+ */
+export function shortBlockFrame(
+  plain: Buffer,
+  flushEvery: number,
+  options: { contentSize: boolean; blockSize?: number },
+): Buffer {
+  const compressor = new Compressor({
+    blockLinked: false,
+    blockSize: options.blockSize,
+    contentSize: options.contentSize ? plain.length : 0,
+  });
   const parts: Buffer[] = [];
   for (let at = 0; at < plain.length; at += flushEvery) {
     parts.push(compressor.update(plain.subarray(at, at + flushEvery)), compressor.flush());
