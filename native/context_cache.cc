@@ -1,5 +1,7 @@
 #include "context_cache.h"
 
+#include <cstdint>
+
 namespace lz4framed {
 
 ContextCache::~ContextCache() {
@@ -16,7 +18,17 @@ LZ4F_cctx* ContextCache::TakeCompression() {
 
 void ContextCache::GiveBack(LZ4F_cctx* cctx) {
   if (cctx_ == nullptr) {
-    cctx_ = cctx;  // LZ4F_compressBegin starts every frame afresh, even after an error
+    // LZ4F_compressBegin only resets an HC state of the same type, and a reset state compresses
+    // differently from a cleared one (favorDecSpeed frames differed between calls). A frame begun
+    // at a fast level turns the state into a fast one, so the next HC frame clears it in full, in
+    // memory that is already mapped: the allocation is what the cache saves. Independent blocks
+    // with autoFlush need no block buffer, so this allocates nothing.
+    LZ4F_preferences_t fast{};
+    fast.autoFlush = 1;
+    fast.frameInfo.blockMode = LZ4F_blockIndependent;
+    uint8_t header[LZ4F_HEADER_SIZE_MAX];
+    LZ4F_compressBegin(cctx, header, sizeof header, &fast);
+    cctx_ = cctx;
   } else {
     LZ4F_freeCompressionContext(cctx);
   }

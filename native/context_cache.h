@@ -1,6 +1,8 @@
 // Contexts kept between the sync one-shot calls of one environment (they all run on its JS
-// thread, one at a time): creating a context per call, and clearing a 256 KiB HC state, cost
-// more than compressing or decoding 1 KiB (bench/). Owned by AddonData, so no statics.
+// thread, one at a time): creating a context per call, and faulting in a new 256 KiB HC state,
+// cost more than compressing or decoding 1 KiB (bench/). A compression context is handed out in
+// the state a new one has, so a frame never depends on the calls before it. Owned by AddonData,
+// so no statics.
 #pragma once
 
 #include <lz4frame.h>

@@ -1,5 +1,7 @@
 #include "one_shot.h"
 
+#include <lz4hc.h>
+
 #include "addon_data.h"
 #include "async_job.h"
 #include "frame_walk.h"
@@ -64,8 +66,12 @@ DecodeStep PrepareDecompress(const Napi::CallbackInfo& info, LZ4F_dctx* reuse = 
 
 Napi::Value CompressSync(const Napi::CallbackInfo& info) {
   CompressFrame job = PrepareCompress(info);
+  // Only an HC context is kept between calls (clearing its 256 KiB state cost more than
+  // compressing 1 KiB). A fast-level frame begun on a used context can differ from one begun on a
+  // fresh context (liblz4 resets the fast state without clearing its hash table), and compressSync
+  // must give the bytes the promise compress and every other call give.
   ContextCache& cache = AddonData::From(info.Env()).contexts;
-  job.context = cache.TakeCompression();
+  if (job.settings.prefs.compressionLevel >= LZ4HC_CLEVEL_MIN) job.context = cache.TakeCompression();
   job.Run();
   if (job.context) cache.GiveBack(job.context);
   return job.Finish(info.Env());

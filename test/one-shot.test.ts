@@ -73,6 +73,34 @@ describe('sizes', () => {
   });
 });
 
+// compressSync keeps an HC context between calls. A frame begun on a used context could differ
+// from one begun afresh (found by test/options.test.ts: this input at level -1 gave two different
+// frames in two calls; at level 10 with favorDecSpeed, a run of one byte after random data).
+// Every call must give the same bytes as the promise one, whatever came before.
+describe('repeated calls give the same frame', () => {
+  test.each([-1, 0, 1, 3, 9, 12])('level %i, the same input twice, sync and async', async (level) => {
+    const input = compressibleBytes(204792, 7);
+    for (const blockLinked of [true, false]) {
+      const options = { level, blockLinked, blockChecksum: true, favorDecSpeed: level >= 10 };
+      const first = compressSync(input, options);
+      expect(compressSync(input, options).equals(first)).toBe(true);
+      expect((await compress(input, options)).equals(first)).toBe(true);
+      expect(compressSync(input, options).equals(first)).toBe(true);
+    }
+  });
+
+  test.each([3, 9, 10, 12])('level %i with favorDecSpeed, after random data at the same level', async (level) => {
+    const run = Buffer.alloc(200 * KiB, 0x4a);
+    for (const blockLinked of [true, false]) {
+      for (const blockSize of [64 * KiB, 4 * 1024 * KiB]) {
+        const options = { level, blockLinked, blockSize, favorDecSpeed: true };
+        compressSync(randomBytes(300 * KiB, level), options);
+        expect(compressSync(run, options).equals(await compress(run, options))).toBe(true);
+      }
+    }
+  });
+});
+
 // From 32 MiB the output is faulted in by a second thread while the decoder fills it: the bytes
 // must be the decoder's whether the helper reaches a page first or last, and a decoder that stops
 // early (damage, truncation) must leave the helper stopped before the output is handed over.
