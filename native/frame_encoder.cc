@@ -4,6 +4,8 @@
 #include <lz4hc.h>
 
 #include "frame_info.h"
+#include "output_buffer.h"
+#include "prefault.h"
 
 namespace lz4framed {
 namespace {
@@ -97,11 +99,42 @@ size_t OneShotBound(const CompressSettings& settings, size_t inputSize) {
   return LZ4F_compressFrameBound(inputSize, &settings.prefs);
 }
 
+namespace {
+
+// LZ4F_compressFrame's own steps (header, one update over the whole input with a stable source,
+// end), an update per kOneShotStep. The source stays stable and every step is whole blocks, so
+// linked blocks keep referencing the input in place and the frame is the one a single update
+// writes.
+size_t CompressInSteps(LZ4F_cctx* cctx, const LZ4F_CDict* cdict, const LZ4F_preferences_t& prefs, ByteView input,
+                       uint8_t* dst, size_t capacity, BackgroundPrefault* prefault) {
+  size_t pos = LZ4F_compressBegin_usingCDict(cctx, dst, capacity, cdict, &prefs);
+  if (LZ4F_isError(pos)) return pos;
+  LZ4F_compressOptions_t options = {};
+  options.stableSrc = 1;
+  size_t block = BlockSizeBytes(prefs.frameInfo.blockSizeID);
+  size_t step = kOneShotStep < block ? block : kOneShotStep / block * block;
+  for (size_t done = 0; done < input.size; done += step) {
+    size_t n = input.size - done < step ? input.size - done : step;
+    size_t r = LZ4F_compressUpdate(cctx, dst + pos, capacity - pos, input.data + done, n, &options);
+    if (LZ4F_isError(r)) return r;
+    pos += r;
+    // Room for two more steps like this one: the helper must stay ahead of the encoder, not
+    // populate the bound's tail that a compressible input never reaches.
+    if (prefault) prefault->Reached(pos, 2 * r + kHugePageBytes);
+  }
+  size_t r = LZ4F_compressEnd(cctx, dst + pos, capacity - pos, &options);
+  return LZ4F_isError(r) ? r : pos + r;
+}
+
+}  // namespace
+
 bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* dst, size_t capacity, size_t* written,
-                     Failure* failure, LZ4F_cctx* reuse) {
+                     Failure* failure, LZ4F_cctx* reuse, BackgroundPrefault* prefault) {
+  const LZ4F_preferences_t& prefs = settings.prefs;
+  bool stepped = input.size > kOneShotStep && input.size > BlockSizeBytes(prefs.frameInfo.blockSizeID);
   size_t r;
-  if (reuse == nullptr && !settings.hasDictionary) {
-    r = LZ4F_compressFrame(dst, capacity, input.data, input.size, &settings.prefs);
+  if (reuse == nullptr && !settings.hasDictionary && !stepped) {
+    r = LZ4F_compressFrame(dst, capacity, input.data, input.size, &prefs);
   } else {
     LZ4F_cctx* cctx = reuse;
     if (cctx == nullptr && LZ4F_isError(r = LZ4F_createCompressionContext(&cctx, LZ4F_VERSION))) {
@@ -114,7 +147,15 @@ bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* 
       SetOutOfMemory(failure);
       return false;
     }
-    r = LZ4F_compressFrame_usingCDict(cctx, dst, capacity, input.data, input.size, cdict, &settings.prefs);
+    if (stepped) {
+      // What LZ4F_compressFrame does to the preferences of an input of more than one block.
+      LZ4F_preferences_t framePrefs = prefs;
+      if (framePrefs.frameInfo.contentSize != 0) framePrefs.frameInfo.contentSize = input.size;
+      framePrefs.autoFlush = 1;
+      r = CompressInSteps(cctx, cdict, framePrefs, input, dst, capacity, prefault);
+    } else {
+      r = LZ4F_compressFrame_usingCDict(cctx, dst, capacity, input.data, input.size, cdict, &prefs);
+    }
     LZ4F_freeCDict(cdict);
     if (cctx != reuse) LZ4F_freeCompressionContext(cctx);
   }

@@ -6,6 +6,7 @@
 
 #include "bytes.h"
 #include "errors.h"
+#include "prefault.h"
 #include "preferences.h"
 
 namespace lz4framed {
@@ -34,11 +35,17 @@ class FrameEncoder {
   bool inFrame_ = false;
 };
 
+// Large inputs are compressed this much at a time (whole blocks, at least one), so that the
+// helper faulting in the output can follow the encoder: the frame's size is known only at the
+// end, and the part of its bound the frame does not reach must stay unpopulated.
+constexpr size_t kOneShotStep = 4 * 1024 * 1024;
+
 // One-shot frame of the whole input; `dst` must hold OneShotBound bytes. `reuse` is a context to
-// compress with (e.g. from ContextCache), else one is made for the call.
+// compress with (e.g. from ContextCache), else one is made for the call. `prefault`, when given,
+// hears how far the frame has reached, one kOneShotStep at a time.
 size_t OneShotBound(const CompressSettings& settings, size_t inputSize);
 bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* dst, size_t capacity, size_t* written,
-                     Failure* failure, LZ4F_cctx* reuse = nullptr);
+                     Failure* failure, LZ4F_cctx* reuse = nullptr, BackgroundPrefault* prefault = nullptr);
 
 // Parallel one-shot compression cuts the input at block boundaries and compresses the pieces
 // apart; these are the pieces. FrameHeader: the header CompressOneShot would write for an input

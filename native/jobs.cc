@@ -11,6 +11,13 @@ Napi::Value EncodeStep::Finish(Napi::Env env) {
   return Napi::Buffer<uint8_t>::Copy(env, scratch->data(), written);
 }
 
+void CompressFrame::Run() {
+  // Until the first step reports how much a step writes, the helper stays one step of an input
+  // that does not compress ahead of the encoder.
+  BackgroundPrefault prefault(dst, capacity, kOneShotStep);
+  CompressOneShot(settings, input, dst, capacity, &written, &failure, context, &prefault);
+}
+
 Napi::Value CompressFrame::Finish(Napi::Env env) {
   if (failure) ThrowFailure(env, failure);
   return ShrinkToFit(env, output.Value(), written);

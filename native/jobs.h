@@ -41,7 +41,7 @@ struct CompressFrame {
   LZ4F_cctx* context = nullptr;  // borrowed from ContextCache by sync calls
   Failure failure;
 
-  void Run() { CompressOneShot(settings, input, dst, capacity, &written, &failure, context); }
+  void Run();
   Napi::Value Finish(Napi::Env env);
 };
 

@@ -1,5 +1,7 @@
 #include "prefault.h"
 
+#include <cstring>
+
 #include "output_buffer.h"
 
 #if defined(__linux__)
@@ -8,8 +10,15 @@
 #endif
 
 namespace lz4framed {
+namespace {
 
-BackgroundPrefault::BackgroundPrefault(uint8_t* data, size_t size) {
+// `a + b`, or the highest address where that would wrap around.
+uintptr_t SaturatingAdd(uintptr_t a, size_t b) { return b > UINTPTR_MAX - a ? UINTPTR_MAX : a + b; }
+
+}  // namespace
+
+BackgroundPrefault::BackgroundPrefault(uint8_t* data, size_t size, size_t lead)
+    : base_(reinterpret_cast<uintptr_t>(data)), lead_(lead), limit_(SaturatingAdd(base_, lead)) {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
   if (size < kLargeOutputBytes) return;
   PageRange pages = InnerPages(data, size, static_cast<size_t>(sysconf(_SC_PAGESIZE)));
@@ -17,23 +26,50 @@ BackgroundPrefault::BackgroundPrefault(uint8_t* data, size_t size) {
   try {
     thread_ = std::thread(&BackgroundPrefault::Populate, this, pages.begin, pages.end);
   } catch (...) {
-    // No thread to spare: the decoder faults the pages in itself, as it would anyway.
+    // No thread to spare: the writer faults the pages in itself, as it would anyway.
   }
 #else
-  (void)data;
   (void)size;
 #endif
 }
 
 BackgroundPrefault::~BackgroundPrefault() {
-  stop_.store(true, std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  moved_.notify_one();
   if (thread_.joinable()) thread_.join();
+}
+
+void BackgroundPrefault::Reached(size_t written, size_t lead) {
+  if (!thread_.joinable()) return;
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    lead_ = lead;
+    limit_ = SaturatingAdd(SaturatingAdd(base_, written), lead);
+    wake = wanted_ != 0 && limit_ >= wanted_;
+  }
+  if (wake) moved_.notify_one();
 }
 
 void BackgroundPrefault::Populate(uintptr_t begin, uintptr_t end) {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-  // One huge page per step: small enough to stop soon after the decoder is done.
-  for (uintptr_t at = begin; at < end && !stop_.load(std::memory_order_relaxed); at += kHugePageBytes) {
+  // One huge page per madvise: small enough to stop soon after the writer is done.
+  for (uintptr_t at = begin; at < end; at += kHugePageBytes) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (!stop_ && at >= limit_) {
+        // Waking a thread is dear on a virtual machine (a fifth of a millisecond measured here),
+        // so a helper that has caught up sleeps until it may do half its lead at once.
+        size_t batch = lead_ / 2 > kHugePageBytes ? lead_ / 2 : kHugePageBytes;
+        wanted_ = SaturatingAdd(at, batch);
+        moved_.wait(lock, [&] { return stop_ || limit_ >= wanted_; });
+        wanted_ = 0;
+      }
+      if (stop_) return;
+    }
     size_t n = end - at < kHugePageBytes ? end - at : kHugePageBytes;
     // An older kernel answers EINVAL: nothing more to gain from this thread.
     if (madvise(reinterpret_cast<void*>(at), n, MADV_POPULATE_WRITE) != 0) return;
@@ -42,6 +78,23 @@ void BackgroundPrefault::Populate(uintptr_t begin, uintptr_t end) {
   (void)begin;
   (void)end;
 #endif
+}
+
+void CopyToFreshMemory(uint8_t* dst, const uint8_t* src, size_t size) {
+  if (size < kLargeOutputBytes) {
+    std::memcpy(dst, src, size);
+    return;
+  }
+  // Halves split at a huge page, so the two threads never fault in the same page.
+  size_t half = size / 2 / kHugePageBytes * kHugePageBytes;
+  std::thread helper;
+  try {
+    helper = std::thread([=] { std::memcpy(dst + half, src + half, size - half); });
+  } catch (...) {
+    std::memcpy(dst + half, src + half, size - half);  // no thread to spare: all of it here
+  }
+  std::memcpy(dst, src, half);
+  if (helper.joinable()) helper.join();
 }
 
 }  // namespace lz4framed

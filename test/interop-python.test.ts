@@ -278,3 +278,32 @@ for path in sys.argv[2:]:
     optionSets.forEach((_o, i) => expect(tmp().read(`dict-${i}.lz4.out`).equals(content)).toBe(true));
   });
 });
+
+describe('large one-shot frames', () => {
+  // Inputs above 4 MiB are compressed in steps (so the output can be faulted in
+  // ahead of the encoder); the frame must still be the one LZ4F_compressFrame writes in one call,
+  // which is what python-lz4's compress calls.
+  test('are byte for byte the frames python-lz4 writes', () => {
+    const small = mixedBytes(13 * 1024 * KiB + 12345, 97);
+    const large = Buffer.concat([small, small, mixedBytes(10 * 1024 * KiB, 98)]); // 36 MiB: output faulted in
+    const cases: Array<[Buffer, CompressOptions, PythonKwargs]> = [
+      [small, { level: 0 }, { compression_level: 0, block_size: 4, content_checksum: true }],
+      [
+        small,
+        { level: 1, blockLinked: false, blockSize: 4194304 },
+        { compression_level: 1, block_linked: false, block_size: 7, content_checksum: true },
+      ],
+      [
+        small,
+        { level: 9, contentSize: false, blockChecksum: true },
+        { compression_level: 9, block_size: 4, store_size: false, block_checksum: true, content_checksum: true },
+      ],
+      [large, { level: 0, blockSize: 262144 }, { compression_level: 0, block_size: 5, content_checksum: true }],
+    ];
+    const theirs = pythonEncode(cases.map(([input, , kwargs]) => [input, kwargs]));
+    cases.forEach(([input, options], i) => {
+      const ours = compressSync(input, options);
+      expect([i, ours.length, ours.equals(theirs[i])]).toEqual([i, theirs[i].length, true]);
+    });
+  });
+});
