@@ -4,6 +4,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { FrameInfo } from './frame-info';
 
+/** What one lane of compressParts did: [part index, bytes written, ...] pairs, and the content checksum if it computed it. */
+export interface NativeLaneResult {
+  parts: number[];
+  checksum?: number;
+}
+
 /** Options exactly as native/preferences.cc reads them (already validated by options.ts). */
 export interface NativeCompressOptions {
   level: number;
@@ -87,21 +93,25 @@ export interface Binding {
   decompress(input: Uint8Array, options: NativeDecompressOptions): Promise<Buffer>;
   /** The header of a one-shot frame of `options.contentSize` bytes. */
   frameHeader(options: NativeCompressOptions): Buffer;
-  /** The most compressPart may write for a part of `size` bytes. */
+  /** The most compressParts may write for a part of `size` bytes. */
   partBound(options: NativeCompressOptions, size: number): number;
   /** Uninitialized memory, as one-shot outputs get (huge pages when large). */
   outputBuffer(size: number): Buffer;
-  /** Writes the blocks of input[start, end) alone (no header, end mark or checksum) at into[at…]; their length. */
-  compressPart(
+  /**
+   * The blocks of each part input[i * partSize, (i + 1) * partSize) alone (no header, end mark or
+   * checksum) at into[at + i * partBound(partSize)…], and the content checksum when the options
+   * ask for one, by `lanes` jobs sharing these tasks: one promise per job.
+   */
+  compressParts(
     input: Uint8Array,
-    start: number,
-    end: number,
+    partSize: number,
     options: NativeCompressOptions,
     into: Buffer,
     at: number,
-  ): Promise<number>;
-  /** XXH32 (seed 0) of the whole input. */
-  contentChecksum(input: Uint8Array): Promise<number>;
+    lanes: number,
+  ): Promise<NativeLaneResult>[];
+  /** Copies src[srcOffset, +length) to dst[dstOffset…] for each triple (destinations ascending), a large copy on two threads. */
+  copyPieces(dst: Buffer, src: Buffer, pieces: number[]): void;
   getFrameInfo(input: Uint8Array): NativeFrameInfo;
   restoreDecompressor(
     checkpoint: Uint8Array,

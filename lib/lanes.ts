@@ -1,5 +1,5 @@
 // Work split into numbered tasks, run by a few lanes at once (each lane one threadpool job at a
-// time), as decompressParallel and parallel compression do.
+// time), as decompressParallel does.
 
 /**
  * Runs task(0) … task(count - 1), at most `concurrency` at a time, in order of index. After a

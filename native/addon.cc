@@ -43,8 +43,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("frameHeader", Napi::Function::New<FrameHeaderSync>(env, "frameHeader"));
   exports.Set("partBound", Napi::Function::New<PartBoundSync>(env, "partBound"));
   exports.Set("outputBuffer", Napi::Function::New<OutputBufferSync>(env, "outputBuffer"));
-  exports.Set("compressPart", Napi::Function::New<CompressPartAsync>(env, "compressPart"));
-  exports.Set("contentChecksum", Napi::Function::New<ContentChecksumAsync>(env, "contentChecksum"));
+  exports.Set("compressParts", Napi::Function::New<CompressPartsAsync>(env, "compressParts"));
+  exports.Set("copyPieces", Napi::Function::New<CopyPiecesSync>(env, "copyPieces"));
   exports.Set("restoreDecompressor", Napi::Function::New<RestoreDecompressor>(env, "restoreDecompressor"));
   exports.Set("readCheckpointInfo", Napi::Function::New<ReadCheckpointInfo>(env, "readCheckpointInfo"));
   exports.Set("getFrameInfo", Napi::Function::New<GetFrameInfo>(env, "getFrameInfo"));

@@ -3,11 +3,15 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
+#include <vector>
 
 #include "addon_data.h"
 #include "async_job.h"
 #include "frame_encoder.h"
 #include "output_buffer.h"
+#include "prefault.h"
 #include "preferences.h"
 
 namespace lz4framed {
@@ -16,31 +20,64 @@ namespace {
 // Linked blocks reference at most this far back: all of a part's history.
 constexpr size_t kWindow = 64 * 1024;
 
-// Compresses into a region of a Buffer that lib/ laid out (every part at the offset its bound
-// allows), so no part needs memory of its own, fresh and page-faulted, on every call.
-struct CompressPartWork {
+// The tasks of one compressParts call, shared by its lanes: the content checksum (when the frame
+// has one) and every part. Each lane takes the next task until none is left or one lane failed,
+// so no lane waits for the main thread between parts and the lanes finish close together.
+struct PartTasks {
   CompressSettings settings;
-  ByteView part;
-  ByteView history;
-  uint8_t* dst = nullptr;
-  size_t capacity = 0;
-  size_t written = 0;
-  Failure failure;
+  ByteView input;
+  size_t partSize = 0;
+  size_t partCount = 0;
+  // Part i is written at first + i * stride: every part has the room its bound asks for.
+  uint8_t* first = nullptr;
+  size_t stride = 0;
+  bool checksum = false;  // task 0 is the checksum: the longest task, taken first
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
 
-  void Run() { CompressPart(settings, part, history, dst, capacity, &written, &failure); }
-
-  Napi::Value Finish(Napi::Env env) {
-    if (failure) ThrowFailure(env, failure);
-    return Napi::Number::New(env, static_cast<double>(written));
-  }
+  size_t count() const { return partCount + (checksum ? 1 : 0); }
 };
 
-struct ContentChecksumWork {
-  ByteView input;
+struct CompressLaneWork {
+  std::shared_ptr<PartTasks> tasks;
+  std::vector<double> done;  // part index, bytes written, for each part this lane compressed
+  bool hasChecksum = false;
   uint32_t checksum = 0;
+  Failure failure;
 
-  void Run() { checksum = XXH32(input.data, input.size, 0); }
-  Napi::Value Finish(Napi::Env env) { return Napi::Number::New(env, checksum); }
+  void Run() {
+    PartTasks& t = *tasks;
+    for (size_t task; !t.failed.load(std::memory_order_relaxed) && (task = t.next++) < t.count();) {
+      if (t.checksum && task == 0) {
+        checksum = XXH32(t.input.data, t.input.size, 0);
+        hasChecksum = true;
+        continue;
+      }
+      size_t i = task - (t.checksum ? 1 : 0);
+      size_t start = i * t.partSize;
+      ByteView part{t.input.data + start, std::min(t.partSize, t.input.size - start)};
+      size_t back = std::min(start, kWindow);
+      ByteView history{part.data - back, back};
+      size_t written = 0;
+      if (!CompressPart(t.settings, part, history, t.first + i * t.stride, t.stride, &written, &failure)) {
+        t.failed = true;
+        return;
+      }
+      done.push_back(static_cast<double>(i));
+      done.push_back(static_cast<double>(written));
+    }
+  }
+
+  // { parts: [index, written, ...], checksum? }
+  Napi::Value Finish(Napi::Env env) {
+    if (failure) ThrowFailure(env, failure);
+    Napi::Object result = Napi::Object::New(env);
+    Napi::Array parts = Napi::Array::New(env, done.size());
+    for (size_t k = 0; k < done.size(); k++) parts.Set(static_cast<uint32_t>(k), done[k]);
+    result.Set("parts", parts);
+    if (hasChecksum) result.Set("checksum", Napi::Number::New(env, checksum));
+    return result;
+  }
 };
 
 // An offset into `input`: an integer from 0 to its length.
@@ -81,30 +118,65 @@ Napi::Value OutputBufferSync(const Napi::CallbackInfo& info) {
   return NewOutputBuffer(info.Env(), size);
 }
 
-Napi::Value CompressPartAsync(const Napi::CallbackInfo& info) {
+Napi::Value CompressPartsAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ByteView input = ReadBytes(info[0], "input");
-  size_t start = ReadOffset(info[1], "start", input.size);
-  size_t end = ReadOffset(info[2], "end", input.size);
-  if (end < start) throw Napi::RangeError::New(env, "end must not be before start");
-  CompressPartWork work;
-  work.settings = ReadCompressSettings(info[3]);
-  if (!info[4].IsBuffer()) throw Napi::TypeError::New(env, "into must be a Buffer");
-  Napi::Buffer<uint8_t> into = info[4].As<Napi::Buffer<uint8_t>>();
-  size_t at = ReadOffset(info[5], "at", into.Length());
-  work.part = {input.data + start, end - start};
-  size_t back = std::min(start, kWindow);
-  work.history = {input.data + start - back, back};
-  work.capacity = PartBound(work.settings, work.part.size);
-  if (into.Length() - at < work.capacity) throw Napi::RangeError::New(env, "into has no room for the part's bound");
-  work.dst = into.Data() + at;
-  return AsyncJob<CompressPartWork>::Start(env, std::move(work), {info[0], info[4]});
+  auto tasks = std::make_shared<PartTasks>();
+  tasks->input = ReadBytes(info[0], "input");
+  tasks->partSize = ReadOffset(info[1], "partSize", tasks->input.size);
+  if (tasks->partSize == 0) throw Napi::RangeError::New(env, "partSize must be positive");
+  tasks->settings = ReadCompressSettings(info[2]);
+  if (!info[3].IsBuffer()) throw Napi::TypeError::New(env, "into must be a Buffer");
+  Napi::Buffer<uint8_t> into = info[3].As<Napi::Buffer<uint8_t>>();
+  size_t at = ReadOffset(info[4], "at", into.Length());
+  if (!info[5].IsNumber()) throw Napi::TypeError::New(env, "lanes must be a number");
+  double lanes = info[5].As<Napi::Number>().DoubleValue();
+  if (!(lanes >= 1 && lanes <= 1024) || lanes != static_cast<double>(static_cast<int>(lanes))) {
+    throw Napi::RangeError::New(env, "lanes must be an integer from 1 to 1024");
+  }
+  tasks->partCount = (tasks->input.size + tasks->partSize - 1) / tasks->partSize;
+  tasks->stride = PartBound(tasks->settings, tasks->partSize);
+  // Room for a full stride per part (the last one included), checked before any pointer into
+  // `into` is taken.
+  if (tasks->partCount > 0 && (into.Length() - at) / tasks->stride < tasks->partCount) {
+    throw Napi::RangeError::New(env, "into has no room for the parts' bounds");
+  }
+  tasks->first = into.Data() + at;
+  tasks->checksum = tasks->settings.prefs.frameInfo.contentChecksumFlag == LZ4F_contentChecksumEnabled;
+  size_t jobs = std::min(static_cast<size_t>(lanes), tasks->count());
+  Napi::Array promises = Napi::Array::New(env, jobs);
+  for (size_t k = 0; k < jobs; k++) {
+    CompressLaneWork work;
+    work.tasks = tasks;
+    work.done.reserve(2 * tasks->partCount);
+    promises.Set(static_cast<uint32_t>(k), AsyncJob<CompressLaneWork>::Start(env, std::move(work), {info[0], info[3]}));
+  }
+  return promises;
 }
 
-Napi::Value ContentChecksumAsync(const Napi::CallbackInfo& info) {
-  ContentChecksumWork work;
-  work.input = ReadBytes(info[0], "input");
-  return AsyncJob<ContentChecksumWork>::Start(info.Env(), std::move(work), {info[0]});
+Napi::Value CopyPiecesSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsBuffer() || !info[1].IsBuffer()) throw Napi::TypeError::New(env, "dst and src must be Buffers");
+  if (!info[2].IsArray()) throw Napi::TypeError::New(env, "pieces must be an array");
+  Napi::Buffer<uint8_t> dst = info[0].As<Napi::Buffer<uint8_t>>();
+  Napi::Buffer<uint8_t> src = info[1].As<Napi::Buffer<uint8_t>>();
+  Napi::Array list = info[2].As<Napi::Array>();
+  if (list.Length() % 3 != 0) throw Napi::RangeError::New(env, "pieces must be [dstOffset, srcOffset, length] triples");
+  // Every range is checked, and the destinations ascending without overlap, before any copy.
+  std::vector<CopyPiece> pieces;
+  pieces.reserve(list.Length() / 3);
+  size_t dstEnd = 0;
+  for (uint32_t k = 0; k < list.Length(); k += 3) {
+    size_t to = ReadOffset(list.Get(k), "dstOffset", dst.Length());
+    size_t from = ReadOffset(list.Get(k + 1), "srcOffset", src.Length());
+    size_t length = ReadOffset(list.Get(k + 2), "length", SIZE_MAX / 2);
+    if (to < dstEnd || length > dst.Length() - to || length > src.Length() - from) {
+      throw Napi::RangeError::New(env, "pieces must lie inside both buffers, in ascending order in dst");
+    }
+    dstEnd = to + length;
+    pieces.push_back(CopyPiece{dst.Data() + to, src.Data() + from, length});
+  }
+  CopyToFreshMemory(pieces);
+  return env.Undefined();
 }
 
 }  // namespace lz4framed

@@ -1,5 +1,6 @@
 #include "prefault.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "output_buffer.h"
@@ -80,20 +81,38 @@ void BackgroundPrefault::Populate(uintptr_t begin, uintptr_t end) {
 #endif
 }
 
-void CopyToFreshMemory(uint8_t* dst, const uint8_t* src, size_t size) {
+namespace {
+
+// Copies bytes [from, to) of the concatenation of `pieces` (in destination order).
+void CopySpan(const std::vector<CopyPiece>& pieces, size_t from, size_t to) {
+  size_t pos = 0;
+  for (const CopyPiece& piece : pieces) {
+    size_t begin = std::max(from, pos);
+    size_t end = std::min(to, pos + piece.size);
+    if (begin < end) std::memcpy(piece.dst + (begin - pos), piece.src + (begin - pos), end - begin);
+    pos += piece.size;
+    if (pos >= to) return;
+  }
+}
+
+}  // namespace
+
+void CopyToFreshMemory(const std::vector<CopyPiece>& pieces) {
+  size_t size = 0;
+  for (const CopyPiece& piece : pieces) size += piece.size;
   if (size < kLargeOutputBytes) {
-    std::memcpy(dst, src, size);
+    CopySpan(pieces, 0, size);
     return;
   }
   // Halves split at a huge page, so the two threads never fault in the same page.
   size_t half = size / 2 / kHugePageBytes * kHugePageBytes;
   std::thread helper;
   try {
-    helper = std::thread([=] { std::memcpy(dst + half, src + half, size - half); });
+    helper = std::thread([&pieces, half, size] { CopySpan(pieces, half, size); });
   } catch (...) {
-    std::memcpy(dst + half, src + half, size - half);  // no thread to spare: all of it here
+    CopySpan(pieces, half, size);  // no thread to spare: all of it here
   }
-  std::memcpy(dst, src, half);
+  CopySpan(pieces, 0, half);
   if (helper.joinable()) helper.join();
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace lz4framed {
 
@@ -49,8 +50,14 @@ class BackgroundPrefault {
   std::thread thread_;
 };
 
-// memcpy into fresh memory, the second half on a helper thread when `size` is large: each side
-// faults in its own pages, so the kernel's zeroing is shared by two cores.
-void CopyToFreshMemory(uint8_t* dst, const uint8_t* src, size_t size);
+// memcpy of pieces into fresh memory, the second half of the bytes on a helper thread when there
+// are many: each side faults in its own pages, so the kernel's zeroing is shared by two cores.
+// The pieces are in destination order and do not overlap.
+struct CopyPiece {
+  uint8_t* dst;
+  const uint8_t* src;
+  size_t size;
+};
+void CopyToFreshMemory(const std::vector<CopyPiece>& pieces);
 
 }  // namespace lz4framed

@@ -184,12 +184,33 @@ describe('arguments', () => {
 
   test('the native part functions check their ranges before touching memory', async () => {
     const native = oneShotCompressOptions(undefined, input.length);
-    const into = binding.outputBuffer(binding.partBound(native, MiB));
-    expect(thrown(() => binding.compressPart(input, 2 * MiB, MiB, native, into, 0)).name).toBe('RangeError');
-    expect(thrown(() => binding.compressPart(input, 0, input.length + 1, native, into, 0)).name).toBe('RangeError');
-    expect(thrown(() => binding.compressPart(input, 0, MiB, native, into, 1)).name).toBe('RangeError');
-    expect(thrown(() => binding.compressPart(input, 0, MiB + 1, native, into, 0)).name).toBe('RangeError');
-    expect(thrown(() => binding.compressPart(input, 0, MiB, native, {} as Buffer, 0)).name).toBe('TypeError');
-    expect(await binding.compressPart(input, 0, MiB, native, into, 0)).toBeGreaterThan(0);
+    const stride = binding.partBound(native, MiB);
+    const parts = Math.ceil(input.length / MiB);
+    const into = binding.outputBuffer(parts * stride);
+    const lanes = (partSize: number, buffer: Buffer, at: number, count: number) =>
+      thrown(() => binding.compressParts(input, partSize, native, buffer, at, count)).name;
+    expect(lanes(0, into, 0, 2)).toBe('RangeError');
+    expect(lanes(input.length + 1, into, 0, 2)).toBe('RangeError');
+    expect(lanes(MiB, into, 1, 2)).toBe('RangeError'); // the last part's room would run past the end
+    expect(lanes(MiB, binding.outputBuffer((parts - 1) * stride), 0, 2)).toBe('RangeError'); // a part short
+    expect(lanes(MiB, into, 0, 0)).toBe('RangeError');
+    expect(lanes(MiB, into, 0, 1.5)).toBe('RangeError');
+    expect(lanes(MiB, {} as Buffer, 0, 2)).toBe('TypeError');
+    // Two lanes share the parts and the checksum: every part done once, the checksum once.
+    const results = await Promise.all(binding.compressParts(input, MiB, native, into, 0, 2));
+    expect(results).toHaveLength(2);
+    const done = results.flatMap((r) => r.parts.filter((_v, k) => k % 2 === 0)).sort((a, b) => a - b);
+    expect(done).toEqual(Array.from({ length: parts }, (_v, i) => i));
+    expect(results.filter((r) => r.checksum !== undefined)).toHaveLength(1);
+
+    const dst = Buffer.alloc(8);
+    const copy = (pieces: number[]) => thrown(() => binding.copyPieces(dst, into, pieces)).name;
+    expect(copy([0, 0])).toBe('RangeError');
+    expect(copy([0, 0, 9])).toBe('RangeError');
+    expect(copy([4, into.length - 2, 4])).toBe('RangeError');
+    expect(copy([4, 0, 4, 0, 0, 4])).toBe('RangeError'); // destinations must ascend
+    expect(copy([-1, 0, 1])).toBe('RangeError');
+    binding.copyPieces(dst, Buffer.from('abcdefgh'), [0, 4, 4, 4, 0, 4]);
+    expect(dst.toString()).toBe('efghabcd');
   });
 });
