@@ -55,9 +55,12 @@ struct DecodeStep {
   bool finish = false;
   std::unique_ptr<OutputSink> sink;
   Napi::Reference<Napi::Buffer<uint8_t>> preallocated;
-  // The preallocated region, faulted in on a second thread while Run() decodes into it.
+  // The preallocated region, faulted in on a second thread while Run() decodes into it: all of it
+  // when the output will fill it exactly, else only a little ahead of the decoder (a bound from
+  // block headers can be far above the output, and its untouched tail must stay unpopulated).
   uint8_t* prefaultData = nullptr;
   size_t prefaultSize = 0;
+  bool prefaultExact = false;
   // With a budget, the input is decoded in pieces of kDecodePiece bytes until the output
   // reaches the budget; the caller reads how far it got from the decoder's inputOffset. Each
   // piece is limited by maxOutputLength as a call of its own.
@@ -72,6 +75,9 @@ struct DecodeStep {
   Failure failure;
 
   static constexpr size_t kDecodePiece = 64 * 1024;
+  // Without an exact output size, a whole input is decoded in steps of about this much output
+  // (as the bound spreads over the input), so the helper faulting in the output can follow.
+  static constexpr size_t kFollowedStep = 4 * 1024 * 1024;
   static constexpr unsigned kScratchCalls = 15;
 
   void Run();

@@ -50,12 +50,9 @@ DecodeStep PrepareDecompress(const Napi::CallbackInfo& info, LZ4F_dctx* reuse = 
     Napi::Buffer<uint8_t> out = NewOutputBuffer(env, static_cast<size_t>(bound));
     job.sink->Preallocate(out.Data(), out.Length());
     job.preallocated = Napi::Persistent(out);
-    // Only an exact size is faulted in ahead: a loose bound's untouched tail costs nothing, and
-    // must stay that way.
-    if (exact) {
-      job.prefaultData = out.Data();
-      job.prefaultSize = out.Length();
-    }
+    job.prefaultData = out.Data();
+    job.prefaultSize = out.Length();
+    job.prefaultExact = exact;
   } else {
     job.sink->SizeHint(input.size * 4);
   }

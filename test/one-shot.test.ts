@@ -13,7 +13,8 @@ import {
 } from '../lib';
 import { compressibleBytes, mixedBytes, randomBytes, slices } from './helpers/data';
 import { frameLayout, skippableFrame } from './helpers/frames';
-import { thrown } from './helpers/outcome';
+import { rejectionOf, thrown } from './helpers/outcome';
+import { shortBlockFrame } from './helpers/lz4-files';
 
 const KiB = 1024;
 
@@ -116,16 +117,39 @@ describe('large outputs', () => {
     expect((await decompress(unsized)).equals(input)).toBe(true);
   });
 
-  test('a truncated or damaged 40 MiB frame fails with the output decoded so far', async () => {
-    const truncated = frame.subarray(0, frame.length >> 1);
-    const error = thrown(() => decompressSync(truncated));
-    if (!(error instanceof Lz4FramedNoDataError)) throw error;
-    expect(error.code).toBe('ERR_LZ4_NO_DATA');
-    expect(error.partial.length).toBeGreaterThan(16 * 1024 * KiB);
-    expect(error.partial.equals(input.subarray(0, error.partial.length))).toBe(true);
-    const damaged = Buffer.from(frame);
+  // Without a stored size the output is only bounded by the block headers, and the helper follows
+  // the decoder a few MiB ahead as it decodes the input in steps.
+  test.each([
+    ['a stored size', frame],
+    ['no stored size', compressSync(input, { level: -1, contentSize: false })],
+  ])('a truncated or damaged 40 MiB frame with %s fails with the output decoded so far', async (_name, whole) => {
+    const truncated = whole.subarray(0, whole.length >> 1);
+    for (const error of [thrown(() => decompressSync(truncated)), await rejectionOf(() => decompress(truncated))]) {
+      if (!(error instanceof Lz4FramedNoDataError)) throw error;
+      expect(error.code).toBe('ERR_LZ4_NO_DATA');
+      expect(error.partial.length).toBeGreaterThan(16 * 1024 * KiB);
+      expect(error.partial.equals(input.subarray(0, error.partial.length))).toBe(true);
+    }
+    const damaged = Buffer.from(whole);
     damaged[damaged.length >> 1] ^= 0xff;
     await expect(decompress(damaged)).rejects.toMatchObject({ code: expect.stringMatching(/^ERR_LZ4F_/) });
+  });
+
+  test('frames whose block headers overstate the output (short flushed blocks) decode exactly', async () => {
+    // 4 MiB blocks flushed every 512 KiB: a bound of 8 times the output; a compressible frame
+    // after it stretches the bound per input byte unevenly across the input.
+    const short = shortBlockFrame(input.subarray(0, 20 * 1024 * KiB), 512 * KiB, {
+      contentSize: false,
+      blockSize: constants.BLOCK_SIZE_4MB,
+    });
+    const zeros = Buffer.alloc(30 * 1024 * KiB);
+    const stream = Buffer.concat([
+      short,
+      compressSync(zeros, { contentSize: false, blockSize: constants.BLOCK_SIZE_4MB }),
+    ]);
+    const expected = Buffer.concat([input.subarray(0, 20 * 1024 * KiB), zeros]);
+    expect(decompressSync(stream).equals(expected)).toBe(true);
+    expect((await decompress(stream)).equals(expected)).toBe(true);
   });
 });
 
