@@ -46,8 +46,9 @@ function main() {
   if (!fs.existsSync(addon)) throw new Error(`cmake-js did not produce ${addon}`);
 
   const jest = path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
-  const ignore = OTHER_BUILDS.flatMap((file) => ['--testPathIgnorePatterns', file]);
-  const run = spawnSync(process.execPath, [jest, '--runInBand', ...ignore, ...process.argv.slice(2)], {
+  // The `=` form: a space-separated array option would swallow the test paths given after it.
+  const ignore = OTHER_BUILDS.map((file) => `--testPathIgnorePatterns=${file}`);
+  const run = spawnSync(process.execPath, [jest, '--runInBand', ...process.argv.slice(2), ...ignore], {
     cwd: root,
     stdio: 'inherit',
     env: {
