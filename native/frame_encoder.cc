@@ -4,7 +4,6 @@
 #include <lz4hc.h>
 
 #include "frame_info.h"
-#include "output_buffer.h"
 #include "prefault.h"
 
 namespace lz4framed {
@@ -118,9 +117,7 @@ size_t CompressInSteps(LZ4F_cctx* cctx, const LZ4F_CDict* cdict, const LZ4F_pref
     size_t r = LZ4F_compressUpdate(cctx, dst + pos, capacity - pos, input.data + done, n, &options);
     if (LZ4F_isError(r)) return r;
     pos += r;
-    // Room for two more steps like this one: the helper must stay ahead of the encoder, not
-    // populate the bound's tail that a compressible input never reaches.
-    if (prefault) prefault->Reached(pos, 2 * r + kHugePageBytes);
+    if (prefault) prefault->Reached(pos);
   }
   size_t r = LZ4F_compressEnd(cctx, dst + pos, capacity - pos, &options);
   return LZ4F_isError(r) ? r : pos + r;

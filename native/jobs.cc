@@ -38,17 +38,16 @@ void DecodeStep::Run() {
     if (decoder->Feed(input, sink.get(), &failure) && finish) decoder->Finish(&failure);
     return;
   }
-  // Only a bound is known: the helper stays about two steps' output ahead of the decoder, which
-  // reports after each step (the same decoder fed in slices, as update() would be).
+  // Only a bound is known: the helper follows the decoder, which reports after each step (the
+  // same decoder fed in slices, as update() would be).
   BackgroundPrefault prefault(prefaultData, prefaultSize, kFollowedStep);
   double inputPerOutput = static_cast<double>(input.size) / static_cast<double>(prefaultSize);
   size_t step = std::max(kDecodePiece / 4, static_cast<size_t>(inputPerOutput * kFollowedStep));
   for (size_t pos = 0; pos < input.size;) {
     size_t n = std::min(step, input.size - pos);
-    size_t before = sink->size();
     if (!decoder->Feed(ByteView{input.data + pos, n}, sink.get(), &failure)) return;
     pos += n;
-    prefault.Reached(sink->size(), 2 * (sink->size() - before) + kHugePageBytes);
+    prefault.Reached(sink->size());
   }
   if (finish) decoder->Finish(&failure);
 }

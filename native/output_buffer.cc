@@ -40,7 +40,8 @@ Napi::Buffer<uint8_t> ShrinkToFit(Napi::Env env, Napi::Buffer<uint8_t> buffer, s
   // Fresh memory like any output (huge pages when large): faulting in the copy 4 KiB at a time
   // cost more than the copy itself (bench/: 35 MB frame of a 100 MiB input).
   Napi::Buffer<uint8_t> copy = NewOutputBuffer(env, used);
-  CopyToFreshMemory({CopyPiece{copy.Data(), buffer.Data(), used}});
+  CopyPiece whole{copy.Data(), buffer.Data(), used};
+  CopyToFreshMemory(&whole, 1);
   return copy;
 }
 

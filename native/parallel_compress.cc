@@ -175,7 +175,7 @@ Napi::Value CopyPiecesSync(const Napi::CallbackInfo& info) {
     dstEnd = to + length;
     pieces.push_back(CopyPiece{dst.Data() + to, src.Data() + from, length});
   }
-  CopyToFreshMemory(pieces);
+  CopyToFreshMemory(pieces.data(), pieces.size());
   return env.Undefined();
 }
 

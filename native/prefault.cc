@@ -35,16 +35,21 @@ BackgroundPrefault::BackgroundPrefault(uint8_t* data, size_t size, size_t lead)
 }
 
 BackgroundPrefault::~BackgroundPrefault() {
+  if (!thread_.joinable()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
   moved_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  thread_.join();
 }
 
-void BackgroundPrefault::Reached(size_t written, size_t lead) {
+void BackgroundPrefault::Reached(size_t written) {
   if (!thread_.joinable()) return;
+  // Room for two more steps like the last one: ahead of the writer, never far into the tail.
+  size_t step = written > reported_ ? written - reported_ : 0;
+  reported_ = written;
+  size_t lead = step > (SIZE_MAX - kHugePageBytes) / 2 ? SIZE_MAX : 2 * step + kHugePageBytes;
   bool wake;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -84,35 +89,35 @@ void BackgroundPrefault::Populate(uintptr_t begin, uintptr_t end) {
 namespace {
 
 // Copies bytes [from, to) of the concatenation of `pieces` (in destination order).
-void CopySpan(const std::vector<CopyPiece>& pieces, size_t from, size_t to) {
+void CopySpan(const CopyPiece* pieces, size_t count, size_t from, size_t to) {
   size_t pos = 0;
-  for (const CopyPiece& piece : pieces) {
+  for (const CopyPiece* piece = pieces; piece != pieces + count; piece++) {
     size_t begin = std::max(from, pos);
-    size_t end = std::min(to, pos + piece.size);
-    if (begin < end) std::memcpy(piece.dst + (begin - pos), piece.src + (begin - pos), end - begin);
-    pos += piece.size;
+    size_t end = std::min(to, pos + piece->size);
+    if (begin < end) std::memcpy(piece->dst + (begin - pos), piece->src + (begin - pos), end - begin);
+    pos += piece->size;
     if (pos >= to) return;
   }
 }
 
 }  // namespace
 
-void CopyToFreshMemory(const std::vector<CopyPiece>& pieces) {
+void CopyToFreshMemory(const CopyPiece* pieces, size_t count) {
   size_t size = 0;
-  for (const CopyPiece& piece : pieces) size += piece.size;
+  for (size_t k = 0; k < count; k++) size += pieces[k].size;
   if (size < kLargeOutputBytes) {
-    CopySpan(pieces, 0, size);
+    CopySpan(pieces, count, 0, size);
     return;
   }
   // Halves split at a huge page, so the two threads never fault in the same page.
   size_t half = size / 2 / kHugePageBytes * kHugePageBytes;
   std::thread helper;
   try {
-    helper = std::thread([&pieces, half, size] { CopySpan(pieces, half, size); });
+    helper = std::thread([=] { CopySpan(pieces, count, half, size); });
   } catch (...) {
-    CopySpan(pieces, half, size);  // no thread to spare: all of it here
+    CopySpan(pieces, count, half, size);  // no thread to spare: all of it here
   }
-  CopySpan(pieces, 0, half);
+  CopySpan(pieces, count, 0, half);
   if (helper.joinable()) helper.join();
 }
 

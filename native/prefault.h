@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 namespace lz4framed {
 
@@ -19,9 +18,10 @@ class BackgroundPrefault {
   // Faults in all of [data, data + size), as fast as the kernel allows: an output whose size is
   // known, which the writer will fill to the end.
   BackgroundPrefault(uint8_t* data, size_t size) : BackgroundPrefault(data, size, SIZE_MAX) {}
-  // Stays at most `lead` bytes ahead of what the writer reports with Reached() (until the writer
-  // says otherwise): an output bound the writer fills only in part (a frame being compressed),
-  // whose untouched tail must stay unpopulated.
+  // Stays ahead of what the writer reports with Reached(), `lead` bytes until the first report,
+  // then two of the writer's last steps and a huge page: an output bound the writer fills only in
+  // part (a frame being compressed, a decode whose size only block headers bound), whose
+  // untouched tail must stay unpopulated.
   //
   // The helper starts only when `size` is large enough to be worth a thread and the kernel can
   // populate a range without writing to it (MADV_POPULATE_WRITE, Linux 5.14): the writer may
@@ -32,13 +32,14 @@ class BackgroundPrefault {
   // Stops the helper between two steps and waits for it: the region may be freed right after.
   ~BackgroundPrefault();
 
-  // The writer has written the first `written` bytes: the helper may go on to `written + lead`.
-  void Reached(size_t written, size_t lead);
+  // The writer has written the first `written` bytes (it reports after each of its steps).
+  void Reached(size_t written);
 
  private:
   void Populate(uintptr_t begin, uintptr_t end);
 
   uintptr_t base_ = 0;
+  size_t reported_ = 0;  // the writer's last report; only the writer's thread touches it
   std::mutex mutex_;
   std::condition_variable moved_;
   // Guarded by mutex_: the helper populates below limit_, lead_ bytes past the writer; while it
@@ -58,6 +59,6 @@ struct CopyPiece {
   const uint8_t* src;
   size_t size;
 };
-void CopyToFreshMemory(const std::vector<CopyPiece>& pieces);
+void CopyToFreshMemory(const CopyPiece* pieces, size_t count);
 
 }  // namespace lz4framed
