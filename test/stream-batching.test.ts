@@ -81,6 +81,69 @@ test('a flush between queued writes keeps its place in the batch', async () => {
   expect(Buffer.concat(out).equals(expected)).toBe(true);
 });
 
+// Writes as a well-behaved producer makes them: until write() says to wait, then after 'drain'.
+// Batches then stay near the high-water mark and follow one another, each joined into the buffer
+// the stream reuses; `sizes` cycles so consecutive batches differ in size and in layout.
+async function throughStreamWithBackpressure(
+  stream: CompressStream | ReturnType<typeof createDecompressStream>,
+  bytes: Uint8Array,
+  sizes: number[],
+) {
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = once(stream, 'end');
+  let writes = 0;
+  for (let at = 0; at < bytes.length; writes++) {
+    const part = bytes.subarray(at, at + sizes[writes % sizes.length]);
+    at += part.length;
+    if (!stream.write(part)) await once(stream, 'drain');
+  }
+  stream.end();
+  await ended;
+  return { out, writes };
+}
+
+test('batches joined one after another into a reused buffer: every byte as written, in order', async () => {
+  const sizes = [64 * KiB, 3 * KiB, 200 * KiB, 17, 96 * KiB + 5, 1 * KiB];
+  const independent = { blockLinked: false };
+  const compressed = await throughStreamWithBackpressure(createCompressStream(independent), data, sizes);
+  // Independent blocks do not depend on call boundaries: the frame must be exactly one update's.
+  expect(Buffer.concat(compressed.out).equals(compressInOneCall(data, independent))).toBe(true);
+  expect(compressed.out.length).toBeLessThan(compressed.writes / 4);
+
+  const linked = compressInOneCall(data);
+  const decompressed = await throughStreamWithBackpressure(createDecompressStream(), linked, sizes);
+  expect(Buffer.concat(decompressed.out).equals(data)).toBe(true);
+});
+
+test('runs of writes split by flushes in one batch, each shorter than the last, keep their own bytes', async () => {
+  const stream = createCompressStream({ blockLinked: false });
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = once(stream, 'end');
+  const plain = data.subarray(0, 1 * MiB);
+  // The first write starts a job; the rest queue behind it as one batch of three runs.
+  const cuts = [0, 10 * KiB, 410 * KiB, 710 * KiB, 1 * MiB];
+  const runs = cuts.slice(1).map((end, i) => slices(plain.subarray(cuts[i], end), 50 * KiB));
+  for (const [i, run] of runs.entries()) {
+    for (const part of run) stream.write(part);
+    if (i > 0 && i < runs.length - 1) stream.flush();
+  }
+  stream.end();
+  await ended;
+  const c = new Compressor({ blockLinked: false });
+  const expected = Buffer.concat([
+    c.update(plain.subarray(0, cuts[2])),
+    c.flush(),
+    c.update(plain.subarray(cuts[2], cuts[3])),
+    c.flush(),
+    c.update(plain.subarray(cuts[3])),
+    c.end(),
+  ]);
+  c.close();
+  expect(Buffer.concat(out).equals(expected)).toBe(true);
+});
+
 test('a batch is decoded in budgeted calls: same output, bounded output chunks, every input byte counted', async () => {
   for (const plain of [data, compressibleBytes(24 * MiB, 62)]) {
     const packed = compressInOneCall(plain);
