@@ -14,7 +14,7 @@ PageRange InnerPages(const uint8_t* data, size_t size, size_t alignment) {
 
 void AdviseLargeOutput(uint8_t* data, size_t size) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (size < kLargeOutputBytes) return;
+  if (size < kHugePageAdviceBytes) return;
   PageRange pages = InnerPages(data, size, kHugePageBytes);
   if (pages.end > pages.begin) madvise(reinterpret_cast<void*>(pages.begin), pages.end - pages.begin, MADV_HUGEPAGE);
 #else
