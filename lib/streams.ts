@@ -124,6 +124,7 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
   /** @internal */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.codec.close();
+    this.#joinBuffer = undefined;
     this.#wake();
     callback(error);
   }

@@ -15,9 +15,9 @@ constexpr size_t kLargeOutputBytes = 32 * 1024 * 1024;
 constexpr size_t kHugePageBytes = 2 * 1024 * 1024;
 
 // From this size an output is advised for huge pages (its whole aligned 2 MiB pages; a smaller
-// buffer has none). Measured on a VM where a 4 KiB page fault costs about 10 µs: one-shot
-// decompression of 24 MiB went from ~600 to ~2000 MB/s, of 12 MiB from ~1100 to ~1700-2200,
-// when the advice started here instead of at kLargeOutputBytes.
+// buffer has none). Measured on a VM where a 4 KiB page fault costs about 10 µs
+// (bench/mid-size.js): one-shot decompression of 24 MiB went from 610-760 to 1590-1720 MB/s, of
+// 12 MiB from 880-1200 to 2000-2200, when the advice started here instead of at kLargeOutputBytes.
 constexpr size_t kHugePageAdviceBytes = 2 * 1024 * 1024;
 
 // Fresh output memory costs a page fault per 4 KiB page, more than decoding into it (bench/:
