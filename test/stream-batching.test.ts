@@ -16,11 +16,18 @@ import { flipped, frameLayout } from './helpers/frames';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-// Writes every part at once (so they queue while the first job runs) and collects the output.
-async function throughStream(stream: CompressStream | ReturnType<typeof createDecompressStream>, parts: Uint8Array[]) {
+type AnyStream = CompressStream | ReturnType<typeof createDecompressStream>;
+
+// Everything `stream` emits, and the promise of its end.
+function collect(stream: AnyStream) {
   const out: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => out.push(chunk));
-  const ended = once(stream, 'end');
+  return { out, ended: once(stream, 'end') };
+}
+
+// Writes every part at once (so they queue while the first job runs) and collects the output.
+async function throughStream(stream: AnyStream, parts: Uint8Array[]) {
+  const { out, ended } = collect(stream);
   for (const part of parts) stream.write(part);
   stream.end();
   await ended;
@@ -61,9 +68,7 @@ test('queued writes batched: linked-block frames (whose bytes depend on call bou
 
 test('a flush between queued writes keeps its place in the batch', async () => {
   const stream = createCompressStream();
-  const out: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => out.push(chunk));
-  const ended = once(stream, 'end');
+  const { out, ended } = collect(stream);
   const parts = slices(data.subarray(0, 1 * MiB), 100 * KiB);
   for (const part of parts.slice(0, 5)) stream.write(part);
   stream.flush();
@@ -84,14 +89,8 @@ test('a flush between queued writes keeps its place in the batch', async () => {
 // Writes as a well-behaved producer makes them: until write() says to wait, then after 'drain'.
 // Batches then stay near the high-water mark and follow one another, each joined into the buffer
 // the stream reuses; `sizes` cycles so consecutive batches differ in size and in layout.
-async function throughStreamWithBackpressure(
-  stream: CompressStream | ReturnType<typeof createDecompressStream>,
-  bytes: Uint8Array,
-  sizes: number[],
-) {
-  const out: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => out.push(chunk));
-  const ended = once(stream, 'end');
+async function throughStreamWithBackpressure(stream: AnyStream, bytes: Uint8Array, sizes: number[]) {
+  const { out, ended } = collect(stream);
   let writes = 0;
   for (let at = 0; at < bytes.length; writes++) {
     const part = bytes.subarray(at, at + sizes[writes % sizes.length]);
@@ -118,9 +117,7 @@ test('batches joined one after another into a reused buffer: every byte as writt
 
 test('runs of writes split by flushes in one batch, each shorter than the last, keep their own bytes', async () => {
   const stream = createCompressStream({ blockLinked: false });
-  const out: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => out.push(chunk));
-  const ended = once(stream, 'end');
+  const { out, ended } = collect(stream);
   const plain = data.subarray(0, 1 * MiB);
   // The first write starts a job; the rest queue behind it as one batch of three runs.
   const cuts = [0, 10 * KiB, 410 * KiB, 710 * KiB, 1 * MiB];
