@@ -101,9 +101,9 @@ size_t OneShotBound(const CompressSettings& settings, size_t inputSize) {
 namespace {
 
 // LZ4F_compressFrame's own steps (header, one update over the whole input with a stable source,
-// end), an update per kOneShotStep. The source stays stable and every step is whole blocks, so
-// linked blocks keep referencing the input in place and the frame is the one a single update
-// writes.
+// end), in updates of about kChecksumStep. The source stays stable and every update is whole
+// blocks, so linked blocks keep referencing the input in place and the frame is the one a single
+// update writes. The prefault helper hears of progress once per kOneShotStep.
 size_t CompressInSteps(LZ4F_cctx* cctx, const LZ4F_CDict* cdict, const LZ4F_preferences_t& prefs, ByteView input,
                        uint8_t* dst, size_t capacity, BackgroundPrefault* prefault) {
   size_t pos = LZ4F_compressBegin_usingCDict(cctx, dst, capacity, cdict, &prefs);
@@ -111,13 +111,18 @@ size_t CompressInSteps(LZ4F_cctx* cctx, const LZ4F_CDict* cdict, const LZ4F_pref
   LZ4F_compressOptions_t options = {};
   options.stableSrc = 1;
   size_t block = BlockSizeBytes(prefs.frameInfo.blockSizeID);
-  size_t step = kOneShotStep < block ? block : kOneShotStep / block * block;
-  for (size_t done = 0; done < input.size; done += step) {
+  size_t step = kChecksumStep < block ? block : kChecksumStep / block * block;
+  size_t nextReport = kOneShotStep;
+  for (size_t done = 0; done < input.size;) {
     size_t n = input.size - done < step ? input.size - done : step;
     size_t r = LZ4F_compressUpdate(cctx, dst + pos, capacity - pos, input.data + done, n, &options);
     if (LZ4F_isError(r)) return r;
     pos += r;
-    if (prefault) prefault->Reached(pos);
+    done += n;
+    if (prefault && (done >= nextReport || done == input.size)) {
+      prefault->Reached(pos);
+      nextReport = done + kOneShotStep;
+    }
   }
   size_t r = LZ4F_compressEnd(cctx, dst + pos, capacity - pos, &options);
   return LZ4F_isError(r) ? r : pos + r;
@@ -128,7 +133,8 @@ size_t CompressInSteps(LZ4F_cctx* cctx, const LZ4F_CDict* cdict, const LZ4F_pref
 bool CompressOneShot(const CompressSettings& settings, ByteView input, uint8_t* dst, size_t capacity, size_t* written,
                      Failure* failure, LZ4F_cctx* reuse, BackgroundPrefault* prefault) {
   const LZ4F_preferences_t& prefs = settings.prefs;
-  bool stepped = input.size > kOneShotStep && input.size > BlockSizeBytes(prefs.frameInfo.blockSizeID);
+  // Whole blocks only: liblz4 would shrink the block size of an input no larger than one block.
+  bool stepped = input.size > kChecksumStep && input.size > BlockSizeBytes(prefs.frameInfo.blockSizeID);
   size_t r;
   if (reuse == nullptr && !settings.hasDictionary && !stepped) {
     r = LZ4F_compressFrame(dst, capacity, input.data, input.size, &prefs);

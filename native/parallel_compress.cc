@@ -1,7 +1,5 @@
 #include "parallel_compress.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -9,6 +7,7 @@
 
 #include "addon_data.h"
 #include "async_job.h"
+#include "content_checksum.h"
 #include "frame_encoder.h"
 #include "output_buffer.h"
 #include "prefault.h"
@@ -49,7 +48,7 @@ struct CompressLaneWork {
     PartTasks& t = *tasks;
     for (size_t task; !t.failed.load(std::memory_order_relaxed) && (task = t.next++) < t.count();) {
       if (t.checksum && task == 0) {
-        checksum = XXH32(t.input.data, t.input.size, 0);
+        checksum = ContentChecksum(t.input);
         hasChecksum = true;
         continue;
       }

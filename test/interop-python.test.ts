@@ -280,13 +280,21 @@ for path in sys.argv[2:]:
 });
 
 describe('large one-shot frames', () => {
-  // Inputs above 4 MiB are compressed in steps (so the output can be faulted in
-  // ahead of the encoder); the frame must still be the one LZ4F_compressFrame writes in one call,
-  // which is what python-lz4's compress calls.
+  // Inputs above 256 KiB and one block are compressed in updates of whole blocks (hashed for the
+  // content checksum while still in cache; above 4 MiB the output is also faulted in ahead of the
+  // encoder); the frame must still be the one LZ4F_compressFrame writes in one call, which is what
+  // python-lz4's compress calls.
   test('are byte for byte the frames python-lz4 writes', () => {
     const small = mixedBytes(13 * 1024 * KiB + 12345, 97);
     const large = Buffer.concat([small, small, mixedBytes(10 * 1024 * KiB, 98)]); // 36 MiB: output faulted in
+    const mid = mixedBytes(1024 * KiB + 777, 99); // stepped, no prefault
     const cases: Array<[Buffer, CompressOptions, PythonKwargs]> = [
+      [mid, { level: 0 }, { compression_level: 0, block_size: 4, content_checksum: true }],
+      [
+        mid.subarray(0, 300 * KiB + 5),
+        { level: 0, blockSize: 262144 },
+        { compression_level: 0, block_size: 5, content_checksum: true },
+      ],
       [small, { level: 0 }, { compression_level: 0, block_size: 4, content_checksum: true }],
       [
         small,
