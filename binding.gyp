@@ -46,6 +46,7 @@
         "native/prefault.cc",
         "native/preferences.cc",
         "native/compressor.cc",
+        "native/checksum_aside.cc",
         "native/content_checksum.cc",
         "native/decompressor.cc",
         "native/one_shot.cc",

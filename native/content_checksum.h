@@ -1,5 +1,10 @@
-// The content checksum of a whole input (XXH32, seed 0), as the LZ4 frame's trailer holds it.
+// The content checksum of LZ4 frames (XXH32, seed 0), computed fast over bytes in memory.
 #pragma once
+
+#ifndef XXH_STATIC_LINKING_ONLY
+#define XXH_STATIC_LINKING_ONLY  // XXH32_state_t on the stack
+#endif
+#include <xxhash.h>
 
 #include <cstdint>
 
@@ -7,8 +12,11 @@
 
 namespace lz4framed {
 
-// Equal to XXH32(input.data, input.size, 0), computed piece by piece with the next piece
-// prefetched: XXH32 reads memory too slowly for the hardware prefetcher to keep ahead of it.
+// XXH32_update(state, input) piece by piece with the next piece prefetched: XXH32 reads memory
+// too slowly for the hardware prefetcher to keep ahead of it.
+void UpdateContentChecksum(XXH32_state_t* state, ByteView input);
+
+// Equal to XXH32(input.data, input.size, 0), through UpdateContentChecksum.
 uint32_t ContentChecksum(ByteView input);
 
 }  // namespace lz4framed

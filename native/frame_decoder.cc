@@ -62,7 +62,6 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
   // stableDst = 0: liblz4 copies the history window into its own buffer at the end of each call,
   // so it never keeps a pointer into output we hand back to JS (DESIGN.md).
   options.stableDst = 0;
-  options.skipChecksums = settings_.skipChecksums ? 1 : 0;
   const uint8_t* dict = settings_.hasDictionary ? settings_.dictionary.data() : nullptr;
   size_t dictSize = settings_.dictionary.size();
 
@@ -73,6 +72,10 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
     if (!out->Next(BlockSize(), &dst, &room, failure)) return false;
     size_t dstSize = room;
     size_t srcSize = input.size - pos;
+    // At a frame boundary with a checksum helper, the header is decoded alone, so that the
+    // frame's flags are known before its first block.
+    bool headerAlone = aside_ != nullptr && nextHint_ == 0 && HeaderFits(input.data + pos, &srcSize);
+    options.skipChecksums = settings_.skipChecksums || asideFrame_ ? 1 : 0;
     size_t r =
         dict ? LZ4F_decompress_usingDict(dctx_, dst, &dstSize, input.data + pos, &srcSize, dict, dictSize, &options)
              : LZ4F_decompress(dctx_, dst, &dstSize, input.data + pos, &srcSize, &options);
@@ -100,18 +103,56 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
     if (srcSize == 0 && dstSize == 0) break;
     nextHint_ = r;
     LZ4F_frameInfo_t info;
-    if (lz4framed_dctx_frame_info(dctx_, &info) || r == 0) {
+    bool known = lz4framed_dctx_frame_info(dctx_, &info);
+    if (known || r == 0) {
       lastInfo_ = info;
       headerSeen_ = true;
     }
+    if (headerAlone && known && r != 0) BeginFrameAside(info);
+    if (asideFrame_) aside_->Add(dst, dstSize);
     if (r == 0) {
       frameStartLen_ = 0;
       frameOutput_ = 0;
+      if (asideFrame_ && !EndFrameAside(failure)) return false;
     }
     // Done when the input is used up and liblz4 had room to spare (nothing left to flush).
     if (pos == input.size && dstSize < room) break;
   }
   return true;
+}
+
+void FrameDecoder::CheckContentAside(ChecksumAside* aside, ByteView wholeInput) {
+  aside_ = settings_.skipChecksums ? nullptr : aside;
+  wholeInput_ = wholeInput;
+}
+
+bool FrameDecoder::HeaderFits(const uint8_t* src, size_t* srcSize) const {
+  if (*srcSize < LZ4F_HEADER_SIZE_MAX) return false;
+  size_t header = LZ4F_headerSize(src, *srcSize);
+  if (LZ4F_isError(header)) return false;  // liblz4 reports it in the call itself
+  *srcSize = header;
+  return true;
+}
+
+void FrameDecoder::BeginFrameAside(const LZ4F_frameInfo_t& info) {
+  // Frames with block checksums keep liblz4's own checks: skipping checksums skips those too.
+  asideFrame_ = info.frameType == LZ4F_frame && info.contentChecksumFlag == LZ4F_contentChecksumEnabled &&
+                info.blockChecksumFlag == LZ4F_noBlockChecksum;
+  if (asideFrame_) aside_->Begin();
+}
+
+bool FrameDecoder::EndFrameAside(Failure* failure) {
+  asideFrame_ = false;
+  uint32_t computed = aside_->End();
+  // The frame's last 4 bytes, which liblz4 consumed without comparing.
+  const uint8_t* stored = wholeInput_.data + inputOffset_ - 4;
+  uint32_t expected = static_cast<uint32_t>(stored[0]) | static_cast<uint32_t>(stored[1]) << 8 |
+                      static_cast<uint32_t>(stored[2]) << 16 | static_cast<uint32_t>(stored[3]) << 24;
+  if (computed == expected) return true;
+  SetLz4fFailure(&failed_, static_cast<size_t>(-static_cast<ptrdiff_t>(LZ4F_ERROR_contentChecksum_invalid)),
+                 "decompressing");
+  *failure = failed_;
+  return false;
 }
 
 bool FrameDecoder::OutputBound(ByteView input, uint64_t* bound) const {

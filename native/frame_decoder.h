@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bytes.h"
+#include "checksum_aside.h"
 #include "dctx_state.h"
 #include "errors.h"
 #include "output_sink.h"
@@ -44,6 +45,10 @@ class FrameDecoder {
   // An upper bound of the output Feed(input) gives, from block headers alone (dctx_state.h):
   // false when there is none that cheap (mid-header, another frame begins in `input`, failed).
   bool OutputBound(ByteView input, uint64_t* bound) const;
+  // For a one-shot decode of `wholeInput` from its first byte: frames with a content checksum
+  // and no block checksums are hashed by `aside` (on its helper thread, from the output reported
+  // to it) instead of by liblz4, and compared here at each frame's end. Not with skipChecksums.
+  void CheckContentAside(ChecksumAside* aside, ByteView wholeInput);
   // Called when the input is over: NoData when it stopped inside a frame (or never began),
   // FRAMETYPE_UNKNOWN when the bytes after the last frame cannot begin one.
   bool Finish(Failure* failure) const;
@@ -64,6 +69,10 @@ class FrameDecoder {
   void ImportStream(const lz4framed_stream_t& stream);
   // After a restore: the header the restored context holds becomes the last known one.
   void AdoptFrameInfo();
+  // Limits `srcSize` to the frame header at `src` when all of it is there.
+  bool HeaderFits(const uint8_t* src, size_t* srcSize) const;
+  void BeginFrameAside(const LZ4F_frameInfo_t& info);
+  bool EndFrameAside(Failure* failure);
   const uint8_t* Dictionary() const { return settings_.hasDictionary ? settings_.dictionary.data() : nullptr; }
 
   DecompressSettings settings_;
@@ -82,6 +91,11 @@ class FrameDecoder {
   // The first bytes after the last frame boundary, to tell trailing garbage from a truncated frame.
   uint8_t frameStart_[4] = {0, 0, 0, 0};
   size_t frameStartLen_ = 0;
+  // CheckContentAside: the helper, the input whose frames' stored checksums it is compared with,
+  // and whether the current frame is left to it.
+  ChecksumAside* aside_ = nullptr;
+  ByteView wholeInput_;
+  bool asideFrame_ = false;
 };
 
 }  // namespace lz4framed

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "checksum_aside.h"
 #include "prefault.h"
 
 namespace lz4framed {
@@ -33,21 +34,32 @@ void DecodeStep::Run() {
     }
     return;
   }
-  if (prefaultExact || prefaultSize == 0) {
-    BackgroundPrefault prefault(prefaultData, prefaultSize);
-    if (decoder->Feed(input, sink.get(), &failure) && finish) decoder->Finish(&failure);
-    return;
+  // Content checksums hashed on a helper while this thread decodes: worth a thread from a few MiB,
+  // and only where decoding is slower than the helper's hashing from memory (see jobs.h).
+  std::unique_ptr<ChecksumAside> aside;
+  bool slowToDecode =
+      prefaultSize >= kChecksumAsideMinRatio * input.size && prefaultSize <= kChecksumAsideMaxRatio * input.size;
+  if (finish && ownedDecoder && prefaultSize >= kChecksumAsideBytes && slowToDecode &&
+      !decoder->settings().skipChecksums) {
+    aside = ChecksumAside::Start();
+    if (aside) decoder->CheckContentAside(aside.get(), input);
   }
-  // Only a bound is known: the helper follows the decoder, which reports after each step (the
-  // same decoder fed in slices, as update() would be).
-  BackgroundPrefault prefault(prefaultData, prefaultSize, kFollowedStep);
-  double inputPerOutput = static_cast<double>(input.size) / static_cast<double>(prefaultSize);
-  size_t step = std::max(kDecodePiece / 4, static_cast<size_t>(inputPerOutput * kFollowedStep));
+  // With an exact size the helper faults in all of the output; with only a bound it follows the
+  // decoder, which reports after each step (the same decoder fed in slices, as update() would be).
+  bool followed = !(prefaultExact || prefaultSize == 0);
+  BackgroundPrefault prefault(prefaultData, prefaultSize, followed ? kFollowedStep : SIZE_MAX);
+  size_t step = SIZE_MAX;
+  if (followed) {
+    double inputPerOutput = static_cast<double>(input.size) / static_cast<double>(prefaultSize);
+    step = std::max(kDecodePiece / 4, static_cast<size_t>(inputPerOutput * kFollowedStep));
+  }
+  // The checksum helper hears of the output after each step.
+  if (aside) step = std::min(step, kChecksumAsideStep);
   for (size_t pos = 0; pos < input.size;) {
     size_t n = std::min(step, input.size - pos);
     if (!decoder->Feed(ByteView{input.data + pos, n}, sink.get(), &failure)) return;
     pos += n;
-    prefault.Reached(sink->size());
+    if (followed) prefault.Reached(sink->size());
   }
   if (finish) decoder->Finish(&failure);
 }

@@ -79,6 +79,18 @@ struct DecodeStep {
   // (as the bound spreads over the input), so the helper faulting in the output can follow.
   static constexpr size_t kFollowedStep = 4 * 1024 * 1024;
   static constexpr unsigned kScratchCalls = 15;
+  // One-shot outputs from this size have their content checksums hashed on a helper thread
+  // (ChecksumAside), which hears of the output every kChecksumAsideStep of input; only when the
+  // output is between these multiples of the input. Typical data decodes slower than the helper
+  // hashes: decompressSync of 100 MiB mixed (3:1) went from ×0.95-1.03 to ×1.09-1.18 of C at
+  // level 0 (node bench/ab.js BASE --ops decompress). Stored blocks (about 1:1) are a memcpy, and
+  // very compressible data decodes faster than a helper hashes output from memory, where liblz4
+  // hashes each block in cache right after decoding it: with the helper, 32 MiB incompressible
+  // took 10-13 ms against 10-11 and 64 MiB at 145:1 20-25 ms against 16-17.
+  static constexpr size_t kChecksumAsideBytes = 4 * 1024 * 1024;
+  static constexpr size_t kChecksumAsideStep = 256 * 1024;
+  static constexpr size_t kChecksumAsideMinRatio = 2;
+  static constexpr size_t kChecksumAsideMaxRatio = 16;
 
   void Run();
   Napi::Value Finish(Napi::Env env);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "helper_thread.h"
 #include "output_buffer.h"
 
 #if defined(__linux__)
@@ -34,15 +35,7 @@ BackgroundPrefault::BackgroundPrefault(uint8_t* data, size_t size, size_t lead)
 #endif
 }
 
-BackgroundPrefault::~BackgroundPrefault() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
-  }
-  moved_.notify_one();
-  thread_.join();
-}
+BackgroundPrefault::~BackgroundPrefault() { StopHelperThread(&thread_, &mutex_, &stop_, &moved_); }
 
 void BackgroundPrefault::Reached(size_t written) {
   if (!thread_.joinable()) return;

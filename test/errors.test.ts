@@ -142,6 +142,58 @@ describe('checksums', () => {
   });
 });
 
+// One-shot outputs of a few MiB and more whose frames have a content checksum and no block
+// checksums are hashed on a helper thread beside the decoder, and the stored checksum compared by
+// lz4framed rather than liblz4 (native/checksum_aside.h); the Decompressor in decodeAll still
+// decodes with liblz4's own checks, so each outcome is compared with liblz4's.
+describe('content checksums of large one-shot outputs', () => {
+  const text = compressibleBytes(5 * 1024 * 1024, 58); // about 2.6:1, 5 MiB: the helper's range
+  const noise = randomBytes(64 * 1024, 59);
+  // A stored block in the middle of compressed ones, so one literal byte can be changed.
+  const withStored = Buffer.concat([text.subarray(0, 2 * 1024 * 1024), noise, text.subarray(2 * 1024 * 1024)]);
+
+  test('several frames, skippable ones between, decode as one', async () => {
+    const first = compressSync(withStored);
+    const second = compressSync(text, { blockSize: 4194304, blockLinked: false, contentSize: false });
+    const input = Buffer.concat([first, skippableFrame(Buffer.from('between')), second, first]);
+    const outcome = await decodeAll(input);
+    expect(outcome.ok && outcome.output.equals(Buffer.concat([withStored, text, withStored]))).toBe(true);
+  });
+
+  test('a damaged stored checksum, in any frame, is ERR_LZ4F_CONTENTCHECKSUM_INVALID', async () => {
+    const frame = compressSync(text);
+    for (const at of [0, 1]) {
+      const frames = [frame, frame];
+      frames[at] = flipped(frame, frame.length - 1 - at, 0x40);
+      const bad = Buffer.concat(frames);
+      await expectError(bad, 'ERR_LZ4F_CONTENTCHECKSUM_INVALID');
+      const skipped = await decodeAll(bad, { skipChecksums: true });
+      expect(skipped.ok && skipped.output.equals(Buffer.concat([text, text]))).toBe(true);
+    }
+  });
+
+  test('changed content is ERR_LZ4F_CONTENTCHECKSUM_INVALID, with or without a dictionary', async () => {
+    const dictionary = text.subarray(0, 60000);
+    for (const options of [{}, { dictionary, dictId: 9 }]) {
+      const frame = compressSync(withStored, options);
+      const stored = frameLayout(frame).blocks.find((block) => !block.compressed)!;
+      const bad = flipped(frame, stored.offset + 4 + 1000, 0x01);
+      const decodeOptions = 'dictionary' in options ? { dictionary } : {};
+      await expectError(bad, 'ERR_LZ4F_CONTENTCHECKSUM_INVALID', decodeOptions);
+      const good = await decodeAll(frame, decodeOptions);
+      expect(good.ok && good.output.equals(withStored)).toBe(true);
+    }
+  });
+
+  test('frames with block checksums keep liblz4 checking both kinds', async () => {
+    const frame = compressSync(withStored, { blockChecksum: true });
+    const { blocks, contentChecksumOffset } = frameLayout(frame);
+    const stored = blocks.find((block) => !block.compressed)!;
+    await expectError(flipped(frame, stored.checksumOffset!, 0x01), 'ERR_LZ4F_BLOCKCHECKSUM_INVALID');
+    await expectError(flipped(frame, contentChecksumOffset!, 0x01), 'ERR_LZ4F_CONTENTCHECKSUM_INVALID');
+  });
+});
+
 describe('truncated input', () => {
   // Small but with everything: several blocks (flushes), block and content checksums, a content size.
   const content = compressibleBytes(900, 54);
