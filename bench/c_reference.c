@@ -140,24 +140,44 @@ static size_t op_compress_fresh(const data_t* d)
     return r;
 }
 
+/* A frame of the whole input through LZ4F_compressBegin / Update (`step` bytes at a time) / End. */
+static size_t compress_in_updates(const data_t* d, const LZ4F_preferences_t* prefs, size_t step,
+                                  const LZ4F_compressOptions_t* options)
+{
+    uint8_t* dst = d->compressDst;
+    size_t capacity = d->compressCapacity;
+    size_t pos = LZ4F_compressBegin(g_cctx, dst, capacity, prefs);
+    if (LZ4F_isError(pos)) die("LZ4F_compressBegin", pos);
+    for (size_t off = 0; off < d->plainSize; off += step) {
+        size_t n = d->plainSize - off < step ? d->plainSize - off : step;
+        size_t r = LZ4F_compressUpdate(g_cctx, dst + pos, capacity - pos, d->plain + off, n, options);
+        if (LZ4F_isError(r)) die("LZ4F_compressUpdate", r);
+        pos += r;
+    }
+    size_t r = LZ4F_compressEnd(g_cctx, dst + pos, capacity - pos, options);
+    if (LZ4F_isError(r)) die("LZ4F_compressEnd", r);
+    return pos + r;
+}
+
 static size_t op_compress_stream(const data_t* d)
 {
     /* The prefs of the reference frame minus the content size, which a stream does not know. */
     LZ4F_preferences_t prefs = d->prefs;
     prefs.frameInfo.contentSize = 0;
-    uint8_t* dst = d->compressDst;
-    size_t capacity = d->compressCapacity;
-    size_t pos = LZ4F_compressBegin(g_cctx, dst, capacity, &prefs);
-    if (LZ4F_isError(pos)) die("LZ4F_compressBegin", pos);
-    for (size_t off = 0; off < d->plainSize; off += g_chunk) {
-        size_t n = d->plainSize - off < g_chunk ? d->plainSize - off : g_chunk;
-        size_t r = LZ4F_compressUpdate(g_cctx, dst + pos, capacity - pos, d->plain + off, n, NULL);
-        if (LZ4F_isError(r)) die("LZ4F_compressUpdate", r);
-        pos += r;
-    }
-    size_t r = LZ4F_compressEnd(g_cctx, dst + pos, capacity - pos, NULL);
-    if (LZ4F_isError(r)) die("LZ4F_compressEnd", r);
-    return pos + r;
+    return compress_in_updates(d, &prefs, g_chunk, NULL);
+}
+
+/* The reference frame written as lz4framed writes one-shot frames: LZ4F_compressFrame's own
+ * steps with updates of 256 KiB (whole blocks, stable source), so that liblz4 hashes each update's
+ * input for the content checksum while it is still in cache. The same bytes as the reference. */
+static size_t op_compress_steps(const data_t* d)
+{
+    LZ4F_preferences_t prefs = d->prefs;
+    prefs.autoFlush = 1; /* as LZ4F_compressFrame */
+    LZ4F_compressOptions_t options;
+    memset(&options, 0, sizeof options);
+    options.stableSrc = 1;
+    return compress_in_updates(d, &prefs, 256 * 1024, &options);
 }
 
 static size_t op_decompress(const data_t* d)
@@ -194,6 +214,7 @@ static const struct {
     {"compressFrame", op_compress_frame, 1},
     {"compressIndependent", op_compress_independent, 0},
     {"compressFreshDst", op_compress_fresh, 1},
+    {"compressSteps", op_compress_steps, 1},
     {"compressStream", op_compress_stream, 0},
     {"decompress", op_decompress, 0},
     {"decompressFreshDst", op_decompress_fresh, 1},

@@ -38,6 +38,7 @@ function corpusTitle(result) {
 const VARIANTS = {
   compressFrame: 'LZ4F_compressFrame (a new context per call)',
   compressFreshDst: "compressing into a new malloc'd buffer per call",
+  compressSteps: 'compressing in updates of 256 KiB, as lz4framed does (checksum hashed in cache)',
   decompressFreshDst: "decompressing into a new malloc'd buffer per call",
 };
 

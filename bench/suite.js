@@ -99,6 +99,7 @@ async function oneShotRows(rows, reference, data, level, runs, extras) {
       ? [
           cContender(reference, 'compressFrame', level, 'C:compressFrame'),
           cContender(reference, 'compressFreshDst', level, 'C:compressFreshDst'),
+          cContender(reference, 'compressSteps', level, 'C:compressSteps'),
         ]
       : [],
   );
