@@ -4,6 +4,7 @@
 
 #include <napi.h>
 
+#include "bytes.h"
 #include "context_cache.h"
 #include "errors.h"
 
@@ -18,6 +19,8 @@ class AddonData {
   Napi::Error MakeError(Napi::Env env, const Failure& failure, Napi::Value partial);
 
   ContextCache contexts;
+  // Where compressSync and decompressSync write small outputs before copying them out (one_shot.cc).
+  ScratchBuffer smallFrames;
   Napi::FunctionReference compressorClass;
   Napi::FunctionReference decompressorClass;
 

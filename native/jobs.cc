@@ -21,6 +21,7 @@ void CompressFrame::Run() {
 
 Napi::Value CompressFrame::Finish(Napi::Env env) {
   if (failure) ThrowFailure(env, failure);
+  if (output.IsEmpty()) return Napi::Buffer<uint8_t>::Copy(env, dst, written);  // a scratch frame
   return ShrinkToFit(env, output.Value(), written);
 }
 

@@ -30,7 +30,8 @@ struct EncodeStep {
   Napi::Value Finish(Napi::Env env);
 };
 
-// One-shot compression into a Buffer of the frame bound allocated on the main thread.
+// One-shot compression into a Buffer of the frame bound allocated on the main thread, or for a
+// small sync call into scratch memory (`output` empty) copied out at the exact size.
 struct CompressFrame {
   CompressSettings settings;
   ByteView input;

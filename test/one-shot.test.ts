@@ -102,6 +102,28 @@ describe('repeated calls give the same frame', () => {
   });
 });
 
+// Small sync outputs known only by a bound are written into memory the addon reuses and copied
+// out at their exact size: every result must be memory of its own, which later calls leave alone.
+describe('small outputs', () => {
+  test('each result keeps its bytes through later calls and holds no more memory than its length', () => {
+    const inputs = [compressibleBytes(3000, 61), randomBytes(1500, 62), mixedBytes(40 * KiB, 63), Buffer.alloc(0)];
+    const frames = inputs.map((input) => compressSync(input, { contentSize: false }));
+    const copies = frames.map((frame) => Buffer.from(frame));
+    const outputs = frames.map((frame) => decompressSync(frame));
+    const outputCopies = outputs.map((out) => Buffer.from(out));
+    // More calls of every size through the same reused memory.
+    for (let i = 0; i < 50; i++) decompressSync(compressSync(randomBytes(i * 997, 64 + i), { contentSize: false }));
+    frames.forEach((frame, i) => {
+      expect(frame.equals(copies[i])).toBe(true);
+      expect(frame.buffer.byteLength).toBe(frame.length);
+    });
+    outputs.forEach((out, i) => {
+      expect(out.equals(outputCopies[i]) && out.equals(inputs[i])).toBe(true);
+      if (out.length > 0) expect(out.buffer.byteLength).toBe(out.length);
+    });
+  });
+});
+
 // From 32 MiB the output is faulted in by a second thread while the decoder fills it: the bytes
 // must be the decoder's whether the helper reaches a page first or last, and a decoder that stops
 // early (damage, truncation) must leave the helper stopped before the output is handed over.
