@@ -87,7 +87,8 @@ export interface Binding {
     error: new (message: string, code: string) => Error,
     noData: new (message: string, partial?: Buffer) => Error,
   ): void;
-  compressSync(input: Uint8Array, options: NativeCompressOptions): Buffer;
+  /** `options` a number: every default, with that content size. */
+  compressSync(input: Uint8Array, options: NativeCompressOptions | number): Buffer;
   compress(input: Uint8Array, options: NativeCompressOptions): Promise<Buffer>;
   decompressSync(input: Uint8Array, options: NativeDecompressOptions): Buffer;
   decompress(input: Uint8Array, options: NativeDecompressOptions): Promise<Buffer>;

@@ -15,7 +15,11 @@ import { FrameInfo } from './frame-info';
 /** Compresses `input` into one LZ4 frame. */
 export function compressSync(input: BinaryInput | string, options?: CompressOptions): Buffer {
   const bytes = toBytes(input, 'input', true);
-  return binding.compressSync(bytes, oneShotCompressOptions(options, bytes.length));
+  // Without options the addon is handed just the content size and reads no option fields.
+  return binding.compressSync(
+    bytes,
+    options === undefined ? bytes.length : oneShotCompressOptions(options, bytes.length),
+  );
 }
 
 // Below these sizes the promise functions do the work inline: a threadpool round trip costs
@@ -33,6 +37,7 @@ const INLINE_DECOMPRESS_BYTES = 4 * 1024;
  */
 export async function compress(input: BinaryInput | string, options?: ParallelCompressOptions): Promise<Buffer> {
   const bytes = toBytes(input, 'input', true);
+  if (options === undefined && bytes.length <= INLINE_COMPRESS_BYTES) return binding.compressSync(bytes, bytes.length);
   const { native, concurrency } = parallelCompressOptions(options, bytes.length);
   if (bytes.length <= INLINE_COMPRESS_BYTES && native.level < binding.LEVEL_HC_MIN) {
     return binding.compressSync(bytes, native);

@@ -51,6 +51,36 @@ function oneShotBlockSize(requested: number, inputLength: number): number {
 // Just over 64 KiB and partly compressible: two blocks at the smallest size, one otherwise.
 const input = mixedBytes(70 * 1024 + 3, 41);
 
+// Without options the addon is handed only the content size (a shortcut that reads no option
+// fields): the frame must be the documented defaults' frame, byte for byte, on every path.
+describe('no options', () => {
+  const spelledOut = {
+    level: 0,
+    blockSize: 65536,
+    blockLinked: true,
+    contentChecksum: true,
+    blockChecksum: false,
+    contentSize: true,
+    favorDecSpeed: false,
+  };
+  test.each([0, 1, 1024, 16 * 1024, 16 * 1024 + 1, 200 * 1024 + 7])(
+    '%i bytes: the frame of {} and of every default spelled out, sync and async',
+    async (size) => {
+      const input = mixedBytes(size, 90 + (size % 13));
+      const frame = compressSync(input);
+      expect(frame.equals(compressSync(input, {}))).toBe(true);
+      expect(frame.equals(compressSync(input, spelledOut))).toBe(true);
+      expect((await compress(input)).equals(frame)).toBe(true);
+      const info = getFrameInfo(frame);
+      // liblz4 stores no size of 0 (0 means unknown in the header), whatever was asked.
+      expect(info.contentSize).toBe(size === 0 ? undefined : size);
+      expect(info.contentChecksum).toBe(true);
+      expect(info.blockChecksum).toBe(false);
+      expect(decompressSync(frame).equals(input)).toBe(true);
+    },
+  );
+});
+
 describe('option matrix (4 block sizes x blockLinked x contentChecksum x blockChecksum x contentSize x 5 levels)', () => {
   const all = combos();
   test('has every combination', () => expect(all.length).toBe(4 * 2 * 2 * 2 * 2 * 5));
