@@ -24,11 +24,32 @@ export interface NativeCompressOptions {
   dictId: number;
 }
 
+/** NativeCompressOptions by position, in the order native/preferences.cc reads them. */
+export type CompressFields = [
+  level: number,
+  blockSizeId: number,
+  blockLinked: boolean,
+  contentChecksum: boolean,
+  blockChecksum: boolean,
+  contentSize: number,
+  favorDecSpeed: boolean,
+  autoFlush: boolean,
+  dictionary: Uint8Array | undefined,
+  dictId: number,
+];
+
 export interface NativeDecompressOptions {
   dictionary?: Uint8Array;
   skipChecksums: boolean;
   maxOutputLength: number;
 }
+
+/** NativeDecompressOptions by position, in the order native/preferences.cc reads them. */
+export type DecompressFields = readonly [
+  skipChecksums: boolean,
+  maxOutputLength: number,
+  dictionary: Uint8Array | undefined,
+];
 
 // The addon builds FrameInfo objects exactly as lib/ exposes them.
 export type NativeFrameInfo = FrameInfo;
@@ -88,10 +109,10 @@ export interface Binding {
     noData: new (message: string, partial?: Buffer) => Error,
   ): void;
   /** `options` a number: every default, with that content size. */
-  compressSync(input: Uint8Array, options: NativeCompressOptions | number): Buffer;
-  compress(input: Uint8Array, options: NativeCompressOptions): Promise<Buffer>;
-  decompressSync(input: Uint8Array, options: NativeDecompressOptions): Buffer;
-  decompress(input: Uint8Array, options: NativeDecompressOptions): Promise<Buffer>;
+  compressSync(input: Uint8Array, options: NativeCompressOptions | CompressFields | number): Buffer;
+  compress(input: Uint8Array, options: NativeCompressOptions | CompressFields): Promise<Buffer>;
+  decompressSync(input: Uint8Array, options: NativeDecompressOptions | DecompressFields): Buffer;
+  decompress(input: Uint8Array, options: NativeDecompressOptions | DecompressFields): Promise<Buffer>;
   /** The header of a one-shot frame of `options.contentSize` bytes. */
   frameHeader(options: NativeCompressOptions): Buffer;
   /** The most compressParts may write for a part of `size` bytes. */

@@ -3,8 +3,9 @@ import './errors';
 import { BinaryInput, heldByJob, toBytes } from './input';
 import {
   CompressOptions,
+  compressFields,
   DecompressOptions,
-  decompressOptions,
+  decompressFields,
   oneShotCompressOptions,
   ParallelCompressOptions,
   parallelCompressOptions,
@@ -18,7 +19,7 @@ export function compressSync(input: BinaryInput | string, options?: CompressOpti
   // Without options the addon is handed just the content size and reads no option fields.
   return binding.compressSync(
     bytes,
-    options === undefined ? bytes.length : oneShotCompressOptions(options, bytes.length),
+    options === undefined ? bytes.length : compressFields(oneShotCompressOptions(options, bytes.length)),
   );
 }
 
@@ -40,17 +41,17 @@ export async function compress(input: BinaryInput | string, options?: ParallelCo
   if (options === undefined && bytes.length <= INLINE_COMPRESS_BYTES) return binding.compressSync(bytes, bytes.length);
   const { native, concurrency } = parallelCompressOptions(options, bytes.length);
   if (bytes.length <= INLINE_COMPRESS_BYTES && native.level < binding.LEVEL_HC_MIN) {
-    return binding.compressSync(bytes, native);
+    return binding.compressSync(bytes, compressFields(native));
   }
   const lanes = concurrency ?? defaultConcurrency();
   const partSize = partSizeFor(bytes.length, native, lanes);
   if (partSize !== undefined) return compressInParts(heldByJob(bytes), native, lanes, partSize);
-  return binding.compress(heldByJob(bytes), native);
+  return binding.compress(heldByJob(bytes), compressFields(native));
 }
 
 /** Decodes every frame of `input` (concatenated frames, skippable frames skipped). */
 export function decompressSync(input: BinaryInput, options?: DecompressOptions): Buffer {
-  return binding.decompressSync(toBytes(input, 'input'), decompressOptions(options));
+  return binding.decompressSync(toBytes(input, 'input'), decompressFields(options));
 }
 
 /**
@@ -59,7 +60,7 @@ export function decompressSync(input: BinaryInput, options?: DecompressOptions):
  */
 export async function decompress(input: BinaryInput, options?: DecompressOptions): Promise<Buffer> {
   const bytes = toBytes(input, 'input');
-  const native = decompressOptions(options);
+  const native = decompressFields(options);
   if (bytes.length <= INLINE_DECOMPRESS_BYTES) return binding.decompressSync(bytes, native);
   return binding.decompress(heldByJob(bytes), native);
 }

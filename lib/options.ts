@@ -1,6 +1,6 @@
 // The one place where public options are validated and mapped onto what the addon reads.
 import { constants as bufferConstants } from 'buffer';
-import { binding, NativeCompressOptions, NativeDecompressOptions } from './binding';
+import { binding, CompressFields, DecompressFields, NativeCompressOptions, NativeDecompressOptions } from './binding';
 import { BinaryInput, describe, toBytes } from './input';
 
 /** Frame block sizes liblz4 supports, in bytes. */
@@ -133,6 +133,22 @@ function nativeCompress(o: Record<string, unknown>, contentSize: number, autoFlu
   };
 }
 
+/** NativeCompressOptions by position, the order native/preferences.cc reads: the fastest form for the addon. */
+export function compressFields(o: NativeCompressOptions): CompressFields {
+  return [
+    o.level,
+    o.blockSizeId,
+    o.blockLinked,
+    o.contentChecksum,
+    o.blockChecksum,
+    o.contentSize,
+    o.favorDecSpeed,
+    o.autoFlush,
+    o.dictionary,
+    o.dictId,
+  ];
+}
+
 /** One-shot: `contentSize` is a flag and the stored size is the input's length. */
 export function oneShotCompressOptions(options: unknown, inputLength: number): NativeCompressOptions {
   return oneShotNative(check(options, COMPRESS_KEYS), inputLength);
@@ -167,4 +183,17 @@ export function decompressOptions(options: unknown, extraKeys?: readonly string[
     skipChecksums: bool(o, 'skipChecksums', false),
     maxOutputLength: integer(o, 'maxOutputLength', bufferConstants.MAX_LENGTH, 0, bufferConstants.MAX_LENGTH),
   };
+}
+
+const DEFAULT_DECOMPRESS_FIELDS: DecompressFields = Object.freeze([
+  false,
+  bufferConstants.MAX_LENGTH,
+  undefined,
+] as const);
+
+/** The one-shot functions' options by position (the addon only reads them). */
+export function decompressFields(options: unknown): DecompressFields {
+  if (options === undefined) return DEFAULT_DECOMPRESS_FIELDS;
+  const o = decompressOptions(options);
+  return [o.skipChecksums, o.maxOutputLength, o.dictionary];
 }

@@ -19,37 +19,50 @@ double Integer(const Napi::Value& v, const char* name, double fallback, double l
   return d;
 }
 
-// The field readers give the fallback for an empty `o`: no options at all, every default.
-double NumberField(const Napi::Object& o, const char* name, double fallback, double lo, double hi) {
-  if (o.IsEmpty()) return fallback;
-  return Integer(o.Get(name), name, fallback, lo, hi);
-}
+// The options as given: an object read by field name, an array read by position (what lib/
+// passes on hot paths: an element costs far less than a named lookup, which makes a V8 string
+// from the name each time), or nothing, every field then undefined.
+class Fields {
+ public:
+  Fields(const Napi::Value& options, const char* what) {
+    if (options.IsUndefined()) return;
+    if (!options.IsObject()) throw Napi::TypeError::New(options.Env(), std::string(what) + " must be an object");
+    byPosition_ = options.IsArray();
+    object_ = options.As<Napi::Object>();
+  }
 
-bool BoolField(const Napi::Object& o, const char* name, bool fallback) {
-  if (o.IsEmpty()) return fallback;
-  Napi::Value v = o.Get(name);
-  if (v.IsUndefined()) return fallback;
-  return v.ToBoolean().Value();
-}
+  Napi::Value Get(uint32_t position, const char* name) const {
+    if (object_.IsEmpty()) return Napi::Value();
+    return byPosition_ ? object_.Get(position) : object_.Get(name);
+  }
 
-void ReadDictionary(const Napi::Object& o, std::vector<uint8_t>* out, bool* has) {
-  if (o.IsEmpty()) return;
-  Napi::Value v = o.Get("dictionary");
-  if (v.IsUndefined() || v.IsNull()) return;
-  ByteView view = ReadBytes(v, "options.dictionary");
-  if (view.size == 0) return;  // no dictionary: liblz4 must not get an empty vector's null pointer
-  size_t keep = view.size < kMaxDictionary ? view.size : kMaxDictionary;
-  out->assign(view.data + (view.size - keep), view.data + view.size);
-  *has = true;
-}
+  double Number(uint32_t position, const char* name, double fallback, double lo, double hi) const {
+    if (object_.IsEmpty()) return fallback;
+    return Integer(Get(position, name), name, fallback, lo, hi);
+  }
 
-// Undefined options: an empty Napi::Object, which the field readers answer with every default
-// without a property lookup (ten absent fields cost a quarter of a 1 KiB compressSync, callgrind).
-Napi::Object AsOptions(const Napi::Value& options) {
-  if (options.IsUndefined()) return Napi::Object();
-  if (!options.IsObject()) throw Napi::TypeError::New(options.Env(), "options must be an object");
-  return options.As<Napi::Object>();
-}
+  bool Bool(uint32_t position, const char* name, bool fallback) const {
+    if (object_.IsEmpty()) return fallback;
+    Napi::Value v = Get(position, name);
+    if (v.IsUndefined()) return fallback;
+    return v.ToBoolean().Value();
+  }
+
+  void Dictionary(uint32_t position, std::vector<uint8_t>* out, bool* has) const {
+    if (object_.IsEmpty()) return;
+    Napi::Value v = Get(position, "dictionary");
+    if (v.IsUndefined() || v.IsNull()) return;
+    ByteView view = ReadBytes(v, "options.dictionary");
+    if (view.size == 0) return;  // no dictionary: liblz4 must not get an empty vector's null pointer
+    size_t keep = view.size < kMaxDictionary ? view.size : kMaxDictionary;
+    out->assign(view.data + (view.size - keep), view.data + view.size);
+    *has = true;
+  }
+
+ private:
+  Napi::Object object_;
+  bool byPosition_ = false;
+};
 
 }  // namespace
 
@@ -57,32 +70,32 @@ CompressSettings ReadCompressSettings(const Napi::Value& value) {
   // A number in place of the options: every default, with that content size (what the one-shot
   // functions pass when they were given no options).
   bool defaults = value.IsNumber();
-  Napi::Object o = defaults ? Napi::Object() : AsOptions(value);
+  Fields o(defaults ? Napi::Value() : value, "options");
   CompressSettings s;
   LZ4F_preferences_t& p = s.prefs;
-  p.compressionLevel = static_cast<int>(NumberField(o, "level", 0, -65537, LZ4F_compressionLevel_max()));
-  p.frameInfo.blockSizeID = static_cast<LZ4F_blockSizeID_t>(NumberField(o, "blockSizeId", LZ4F_max64KB, 4, 7));
-  p.frameInfo.blockMode = BoolField(o, "blockLinked", true) ? LZ4F_blockLinked : LZ4F_blockIndependent;
+  // Positions: the order of lib/options.ts compressFields().
+  p.compressionLevel = static_cast<int>(o.Number(0, "level", 0, -65537, LZ4F_compressionLevel_max()));
+  p.frameInfo.blockSizeID = static_cast<LZ4F_blockSizeID_t>(o.Number(1, "blockSizeId", LZ4F_max64KB, 4, 7));
+  p.frameInfo.blockMode = o.Bool(2, "blockLinked", true) ? LZ4F_blockLinked : LZ4F_blockIndependent;
   p.frameInfo.contentChecksumFlag =
-      BoolField(o, "contentChecksum", true) ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
-  p.frameInfo.blockChecksumFlag =
-      BoolField(o, "blockChecksum", false) ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
+      o.Bool(3, "contentChecksum", true) ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
+  p.frameInfo.blockChecksumFlag = o.Bool(4, "blockChecksum", false) ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
   p.frameInfo.contentSize =
       static_cast<unsigned long long>(defaults ? Integer(value, "contentSize", 0, 0, 9007199254740991.0)
-                                               : NumberField(o, "contentSize", 0, 0, 9007199254740991.0));
-  p.frameInfo.dictID = static_cast<unsigned>(NumberField(o, "dictId", 0, 0, 4294967295.0));
-  p.favorDecSpeed = BoolField(o, "favorDecSpeed", false) ? 1 : 0;
-  p.autoFlush = BoolField(o, "autoFlush", false) ? 1 : 0;
-  ReadDictionary(o, &s.dictionary, &s.hasDictionary);
+                                               : o.Number(5, "contentSize", 0, 0, 9007199254740991.0));
+  p.favorDecSpeed = o.Bool(6, "favorDecSpeed", false) ? 1 : 0;
+  p.autoFlush = o.Bool(7, "autoFlush", false) ? 1 : 0;
+  o.Dictionary(8, &s.dictionary, &s.hasDictionary);
+  p.frameInfo.dictID = static_cast<unsigned>(o.Number(9, "dictId", 0, 0, 4294967295.0));
   return s;
 }
 
 DecompressSettings ReadDecompressSettings(const Napi::Value& value) {
-  Napi::Object o = AsOptions(value);
+  Fields o(value, "options");
   DecompressSettings s;
-  s.skipChecksums = BoolField(o, "skipChecksums", false);
-  s.maxOutputLength = static_cast<size_t>(NumberField(o, "maxOutputLength", 9007199254740991.0, 0, 9007199254740991.0));
-  ReadDictionary(o, &s.dictionary, &s.hasDictionary);
+  s.skipChecksums = o.Bool(0, "skipChecksums", false);
+  s.maxOutputLength = static_cast<size_t>(o.Number(1, "maxOutputLength", 9007199254740991.0, 0, 9007199254740991.0));
+  o.Dictionary(2, &s.dictionary, &s.hasDictionary);
   return s;
 }
 

@@ -13,6 +13,8 @@ import {
   decompressSync,
   getFrameInfo,
 } from '../lib';
+import { binding, CompressFields, NativeCompressOptions } from '../lib/binding';
+import { compressFields } from '../lib/options';
 import { chunk, compressibleBytes, mixedBytes } from './helpers/data';
 import { rejected, thrown } from './helpers/outcome';
 
@@ -50,6 +52,91 @@ function oneShotBlockSize(requested: number, inputLength: number): number {
 
 // Just over 64 KiB and partly compressible: two blocks at the smallest size, one otherwise.
 const input = mixedBytes(70 * 1024 + 3, 41);
+
+// The one-shot functions hand the addon their options by position (cheaper to read than by name);
+// both forms must give the same frame and be checked alike by the addon itself.
+describe('options by position', () => {
+  const input = mixedBytes(20 * 1024, 97);
+  const dictionary = mixedBytes(4096, 98);
+  const cases: NativeCompressOptions[] = [
+    {
+      level: 0,
+      blockSizeId: 4,
+      blockLinked: true,
+      contentChecksum: true,
+      blockChecksum: false,
+      contentSize: input.length,
+      favorDecSpeed: false,
+      autoFlush: false,
+      dictionary: undefined,
+      dictId: 0,
+    },
+    {
+      level: 9,
+      blockSizeId: 5,
+      blockLinked: false,
+      contentChecksum: false,
+      blockChecksum: true,
+      contentSize: 0,
+      favorDecSpeed: true,
+      autoFlush: false,
+      dictionary,
+      dictId: 77,
+    },
+    {
+      level: -3,
+      blockSizeId: 7,
+      blockLinked: true,
+      contentChecksum: true,
+      blockChecksum: true,
+      contentSize: input.length,
+      favorDecSpeed: false,
+      autoFlush: true,
+      dictionary: undefined,
+      dictId: 0,
+    },
+  ];
+  test.each(cases.map((c, i) => [i, c] as const))(
+    'case %i: the same frame as by name, sync and async',
+    async (_i, named) => {
+      const frame = binding.compressSync(input, named);
+      expect(binding.compressSync(input, compressFields(named)).equals(frame)).toBe(true);
+      expect((await binding.compress(input, compressFields(named))).equals(frame)).toBe(true);
+      const info = getFrameInfo(frame);
+      expect([info.blockLinked || input.length <= info.blockSize, info.contentChecksum, info.blockChecksum]).toEqual([
+        named.blockLinked || input.length <= info.blockSize,
+        named.contentChecksum,
+        named.blockChecksum,
+      ]);
+      expect(info.dictId).toBe(named.dictId === 0 ? undefined : named.dictId);
+      expect(decompressSync(frame, { dictionary: named.dictionary }).equals(input)).toBe(true);
+    },
+  );
+
+  test('the addon refuses out-of-range and mistyped fields by position as by name', () => {
+    const good = compressFields(cases[0]);
+    const bad: [number, unknown, string][] = [
+      [0, 13, 'level'],
+      [1, 8, 'blockSizeId'],
+      [5, -1, 'contentSize'],
+      [5, 1.5, 'contentSize'],
+      [9, 2 ** 32, 'dictId'],
+      [0, '3', 'level'],
+    ];
+    for (const [position, value, name] of bad) {
+      const fields: unknown[] = [...good];
+      fields[position] = value;
+      const error = thrown(() => binding.compressSync(input, fields as unknown as CompressFields));
+      expect(error.name).toBe(typeof value === 'string' ? 'TypeError' : 'RangeError');
+      expect(error.message).toContain(`options.${name}`);
+    }
+    expect(
+      thrown(() => binding.decompressSync(binding.compressSync(input, good), [false, 100, undefined])),
+    ).toMatchObject({
+      code: 'ERR_BUFFER_TOO_LARGE',
+    });
+  });
+});
 
 // Without options the addon is handed only the content size (a shortcut that reads no option
 // fields): the frame must be the documented defaults' frame, byte for byte, on every path.
