@@ -7,7 +7,8 @@
 //   perf record -e cpu-clock -g node --perf-basic-prof bench/profile.js decompress
 //
 // OP: compress | compress-async | decompress | decompress-unsized | decompress-async |
-//     decompress-unsized-async | small-compress | small-decompress (1 KiB of the mixed corpus)
+//     decompress-unsized-async | small-compress | small-compress-defaults (no options) |
+//     small-decompress (1 KiB of the mixed corpus)
 const { loadCorpus, MiB } = require('./corpus');
 const lz4 = require('..');
 
@@ -19,6 +20,7 @@ const OPS = {
   'decompress-async': (frame) => lz4.decompress(frame),
   'decompress-unsized-async': (frame) => lz4.decompress(frame),
   'small-compress': (input, level) => lz4.compressSync(input, { level }),
+  'small-compress-defaults': (input) => lz4.compressSync(input),
   'small-decompress': (frame) => lz4.decompressSync(frame),
 };
 
@@ -47,7 +49,8 @@ async function main() {
   const perCall = seconds / iterations;
   console.log(
     `${op} L${options.level} on ${input.length} bytes: ${iterations} calls, ` +
-      `${(perCall * 1e6).toFixed(2)} µs per call, ${(input.length / perCall / 1e6).toFixed(0)} MB/s`,
+      `${(perCall * 1e6).toFixed(2)} µs per call, ${(1 / perCall / 1e3).toFixed(0)}k calls/s, ` +
+      `${(input.length / perCall / 1e6).toFixed(0)} MB/s`,
   );
 }
 
