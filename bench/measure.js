@@ -102,4 +102,4 @@ async function latency(contenders, runs, ms) {
   return result;
 }
 
-module.exports = { throughput, rate, latency, useCpuTime };
+module.exports = { throughput, rate, latency, median, useCpuTime };

@@ -13,6 +13,7 @@ const path = require('path');
 const { pipeline } = require('stream/promises');
 const { Writable } = require('stream');
 const { loadCorpus, MiB } = require('./corpus');
+const { median: medianOf } = require('./measure');
 const lz4 = require('..');
 
 function parseArgs(argv) {
@@ -58,8 +59,7 @@ async function main() {
       for (const size of sizes) times.get(size).push(await decodeFile(file, size, data.length));
     }
     for (const [size, ms] of times) {
-      const sorted = [...ms].sort((a, b) => a - b);
-      const median = sorted[Math.floor(sorted.length / 2)];
+      const median = medianOf(ms);
       console.log(
         `${mib} MiB mixed, highWaterMark ${size / 1024} KiB: median ${median.toFixed(0)} ms ` +
           `(${((data.length / median) * 1e-3).toFixed(0)} MB/s); runs ${ms.map((t) => t.toFixed(0)).join(' ')}`,

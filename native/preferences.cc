@@ -8,9 +8,12 @@
 namespace lz4framed {
 namespace {
 
-// An integer in [lo, hi], or `fallback` when undefined.
+// No value at all (no options were given) or undefined.
+bool Absent(const Napi::Value& v) { return v.IsEmpty() || v.IsUndefined(); }
+
+// An integer in [lo, hi], or `fallback` when absent.
 double Integer(const Napi::Value& v, const char* name, double fallback, double lo, double hi) {
-  if (v.IsUndefined()) return fallback;
+  if (Absent(v)) return fallback;
   if (!v.IsNumber()) throw Napi::TypeError::New(v.Env(), std::string("options.") + name + " must be a number");
   double d = v.As<Napi::Number>().DoubleValue();
   if (!(d >= lo && d <= hi) || std::floor(d) != d) {
@@ -21,37 +24,34 @@ double Integer(const Napi::Value& v, const char* name, double fallback, double l
 
 // The options as given: an object read by field name, an array read by position (what lib/
 // passes on hot paths: an element costs far less than a named lookup, which makes a V8 string
-// from the name each time), or nothing, every field then undefined.
+// from the name each time), or nothing, every field then absent.
 class Fields {
  public:
-  Fields(const Napi::Value& options, const char* what) {
-    if (options.IsUndefined()) return;
-    if (!options.IsObject()) throw Napi::TypeError::New(options.Env(), std::string(what) + " must be an object");
+  explicit Fields(const Napi::Value& options) {
+    if (Absent(options)) return;
+    if (!options.IsObject()) throw Napi::TypeError::New(options.Env(), "options must be an object");
     byPosition_ = options.IsArray();
     object_ = options.As<Napi::Object>();
   }
 
+  // The field, or an empty value when there are no options.
   Napi::Value Get(uint32_t position, const char* name) const {
     if (object_.IsEmpty()) return Napi::Value();
     return byPosition_ ? object_.Get(position) : object_.Get(name);
   }
 
   double Number(uint32_t position, const char* name, double fallback, double lo, double hi) const {
-    if (object_.IsEmpty()) return fallback;
     return Integer(Get(position, name), name, fallback, lo, hi);
   }
 
   bool Bool(uint32_t position, const char* name, bool fallback) const {
-    if (object_.IsEmpty()) return fallback;
     Napi::Value v = Get(position, name);
-    if (v.IsUndefined()) return fallback;
-    return v.ToBoolean().Value();
+    return Absent(v) ? fallback : v.ToBoolean().Value();
   }
 
   void Dictionary(uint32_t position, std::vector<uint8_t>* out, bool* has) const {
-    if (object_.IsEmpty()) return;
     Napi::Value v = Get(position, "dictionary");
-    if (v.IsUndefined() || v.IsNull()) return;
+    if (Absent(v) || v.IsNull()) return;
     ByteView view = ReadBytes(v, "options.dictionary");
     if (view.size == 0) return;  // no dictionary: liblz4 must not get an empty vector's null pointer
     size_t keep = view.size < kMaxDictionary ? view.size : kMaxDictionary;
@@ -70,7 +70,7 @@ CompressSettings ReadCompressSettings(const Napi::Value& value) {
   // A number in place of the options: every default, with that content size (what the one-shot
   // functions pass when they were given no options).
   bool defaults = value.IsNumber();
-  Fields o(defaults ? Napi::Value() : value, "options");
+  Fields o(defaults ? Napi::Value() : value);
   CompressSettings s;
   LZ4F_preferences_t& p = s.prefs;
   // Positions: the order of lib/options.ts compressFields().
@@ -91,7 +91,7 @@ CompressSettings ReadCompressSettings(const Napi::Value& value) {
 }
 
 DecompressSettings ReadDecompressSettings(const Napi::Value& value) {
-  Fields o(value, "options");
+  Fields o(value);
   DecompressSettings s;
   s.skipChecksums = o.Bool(0, "skipChecksums", false);
   s.maxOutputLength = static_cast<size_t>(o.Number(1, "maxOutputLength", 9007199254740991.0, 0, 9007199254740991.0));
