@@ -13,22 +13,9 @@ const path = require('path');
 const { pipeline } = require('stream/promises');
 const { Writable } = require('stream');
 const { loadCorpus, MiB } = require('./corpus');
+const { integerArgs } = require('./int-args');
 const { median: medianOf } = require('./measure');
 const lz4 = require('..');
-
-function parseArgs(argv) {
-  const args = { mib: 100, runs: 6 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i].replace(/^--/, '');
-    const value = Number(argv[i + 1]);
-    if (!(name in args) || !Number.isInteger(value) || value < 1) {
-      console.error('usage: node bench/read-stream.js [--mib N] [--runs K]');
-      process.exit(2);
-    }
-    args[name] = value;
-  }
-  return args;
-}
 
 async function decodeFile(file, highWaterMark, expected) {
   let bytes = 0;
@@ -46,7 +33,11 @@ async function decodeFile(file, highWaterMark, expected) {
 }
 
 async function main() {
-  const { mib, runs } = parseArgs(process.argv.slice(2));
+  const { mib, runs } = integerArgs(
+    process.argv.slice(2),
+    { mib: 100, runs: 6 },
+    'node bench/read-stream.js [--mib N] [--runs K]',
+  );
   const data = loadCorpus('mixed', mib * MiB).data;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lz4framed-read-stream-'));
   const file = path.join(dir, 'mixed.lz4');

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+'use strict';
+// node bench/transform-jobs.js [--mib 100] [--runs 7] [--chunk 65536]
+//
+// Where a decompression Transform's time goes, job by job. The stream is fed the unsized frame of
+// the mixed corpus in CHUNK-byte writes, as in the suite, with Decompressor.prototype.updateSomeAsync
+// (the one native call the stream makes per job) wrapped to time each job from call to settled.
+// The same input ranges are then decoded again with the sync update() on the main thread: that is
+// the decoding those jobs did without any threadpool hand-off. C liblz4 decodes the same frame in
+// CHUNK-byte calls into one reused buffer, in the same process turns. Prints per run:
+//   wall         the Transform, from the first write to 'end'
+//   jobs         threadpool jobs, and how many of them were lone writes (one CHUNK of input)
+//   in flight    the sum of the jobs' call-to-settled times, and its share of the wall time
+//   sync replay  the same ranges through update(): decoding plus a fresh Buffer per range
+//   hand-off     (in flight - sync replay) / jobs: waking a pool thread, then the event loop
+//   update       the whole frame through update() in CHUNK-byte calls (the Decompressor.update row)
+//   C            decompressStream of the C reference
+// and the medians. Nothing here is asserted: it is a diagnostic for the README's account of the
+// Transform's time.
+const { loadCorpus, MiB } = require('./corpus');
+const { integerArgs } = require('./int-args');
+const { median } = require('./measure');
+const { buildReference, startReference } = require('./c-reference');
+const { pump } = require('./contenders');
+const lz4 = require('..');
+
+// Records every updateSomeAsync job while `jobs` is an array: [start ns, settled ns, input used].
+function timeJobs() {
+  const original = lz4.Decompressor.prototype.updateSomeAsync;
+  const state = { jobs: undefined };
+  lz4.Decompressor.prototype.updateSomeAsync = function (chunk, budget) {
+    const before = this.inputOffset;
+    const start = process.hrtime.bigint();
+    return original.call(this, chunk, budget).then((out) => {
+      state.jobs?.push({ start, settled: process.hrtime.bigint(), used: this.inputOffset - before });
+      return out;
+    });
+  };
+  return state;
+}
+
+function ms(ns) {
+  return Number(ns) / 1e6;
+}
+
+// The frame decoded with update() in pieces of the given lengths: milliseconds.
+function syncUpdates(frame, lengths) {
+  const d = new lz4.Decompressor();
+  let at = 0;
+  const start = process.hrtime.bigint();
+  for (const length of lengths) {
+    d.update(frame.subarray(at, at + length));
+    at += length;
+  }
+  const elapsed = ms(process.hrtime.bigint() - start);
+  d.close();
+  return elapsed;
+}
+
+async function main() {
+  const args = integerArgs(
+    process.argv.slice(2),
+    { mib: 100, runs: 7, chunk: 64 * 1024 },
+    'node bench/transform-jobs.js [--mib N] [--runs K] [--chunk BYTES]',
+  );
+  const corpus = loadCorpus('mixed', args.mib * MiB);
+  const frame = lz4.compressSync(corpus.data, { contentSize: false });
+  const reference = startReference(buildReference(), corpus.path, {
+    streamChunk: args.chunk,
+    small: 1024,
+    smallOffset: 0,
+  });
+  const chunkLengths = [];
+  for (let at = 0; at < frame.length; at += args.chunk) chunkLengths.push(Math.min(args.chunk, frame.length - at));
+  const recorder = timeJobs();
+  const rows = [];
+  try {
+    await pump(lz4.createDecompressStream(), frame, args.chunk); // warm-up
+    console.log(`mixed ${args.mib} MiB, unsized frame, ${args.chunk}-byte writes`);
+    console.log('wall ms  jobs (lone)  in flight ms (share)  sync replay ms  hand-off µs/job  update ms  C ms');
+    for (let run = 0; run < args.runs; run++) {
+      recorder.jobs = [];
+      const start = process.hrtime.bigint();
+      const bytes = await pump(lz4.createDecompressStream(), frame, args.chunk);
+      const wall = ms(process.hrtime.bigint() - start);
+      if (bytes !== corpus.data.length) throw new Error(`decoded ${bytes} bytes, expected ${corpus.data.length}`);
+      const jobs = recorder.jobs;
+      recorder.jobs = undefined;
+      const inFlight = jobs.reduce((sum, job) => sum + ms(job.settled - job.start), 0);
+      const replay = syncUpdates(
+        frame,
+        jobs.map((job) => job.used),
+      );
+      const update = syncUpdates(frame, chunkLengths);
+      const c = (await reference.time('decompressStream', 0, 1)) * 1000;
+      const row = {
+        wall,
+        jobs: jobs.length,
+        lone: jobs.filter((job) => job.used === args.chunk).length,
+        inFlight,
+        replay,
+        handOff: ((inFlight - replay) * 1000) / jobs.length,
+        update,
+        c,
+      };
+      rows.push(row);
+      console.log(
+        `${wall.toFixed(1).padStart(7)}  ${String(row.jobs).padStart(4)} (${String(row.lone).padStart(3)})  ` +
+          `${inFlight.toFixed(1).padStart(12)} (${((100 * inFlight) / wall).toFixed(0)} %)  ` +
+          `${replay.toFixed(1).padStart(14)}  ${row.handOff.toFixed(0).padStart(15)}  ${update.toFixed(1).padStart(9)}  ${c.toFixed(1).padStart(5)}`,
+      );
+    }
+  } finally {
+    reference.close();
+  }
+  const m = (key) => median(rows.map((row) => row[key]));
+  console.log(
+    `median: wall ${m('wall').toFixed(1)} ms (×${(m('c') / m('wall')).toFixed(2)} of C ${m('c').toFixed(1)} ms), ` +
+      `in flight ${m('inFlight').toFixed(1)} ms, sync replay ${m('replay').toFixed(1)} ms, ` +
+      `hand-off ${m('handOff').toFixed(0)} µs per job, update ${m('update').toFixed(1)} ms (×${(m('c') / m('update')).toFixed(2)})`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
