@@ -129,10 +129,31 @@ export class DecompressCodec extends StreamCodec<Decompressor> {
   async *transform(chunk: BinaryInput): AsyncGenerator<Buffer, void, undefined> {
     const bytes = toBytes(chunk, 'chunk');
     // Each call takes what it can of the rest; every call consumes at least one piece or throws.
+    // Outputs a call hands over before it settles are yielded as they come.
+    const early: Buffer[] = [];
+    let arrived: (() => void) | undefined;
+    const onOutput = (out: Buffer): void => {
+      early.push(out);
+      arrived?.();
+    };
     for (let pos = 0; pos < bytes.length;) {
       const before = this.context.inputOffset;
       const rest = bytes.subarray(pos);
-      const out = await this.job(() => this.context.updateSomeAsync(rest, DECOMPRESS_OUTPUT_BUDGET));
+      let settled = false;
+      const call = this.job(() => this.context.updateSomeAsync(rest, DECOMPRESS_OUTPUT_BUDGET, onOutput)).finally(
+        () => {
+          settled = true;
+          arrived?.();
+        },
+      );
+      call.catch(() => undefined); // awaited below, once the early outputs are out
+      while (!settled || early.length > 0) {
+        const out = early.shift();
+        if (out === undefined) await new Promise<void>((resolve) => (arrived = resolve));
+        else if (out.length > 0) yield out;
+      }
+      arrived = undefined;
+      const out = await call;
       const used = this.context.inputOffset - before;
       pos += used;
       this.consumed(used);

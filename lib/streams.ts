@@ -57,7 +57,18 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
 
   /** @internal */
   override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#drive(() => this.outputOf(chunk), callback);
+    this.#drive(
+      () => this.outputOf(chunk),
+      (error?: Error | null) => {
+        // The writer's next writes (a 'drain' handler's loop) queue up until the next tick and
+        // reach _writev as one batch, instead of the first of them making a job of its own.
+        if (!error && !this.writableEnded) {
+          this.cork();
+          process.nextTick(() => this.uncork());
+        }
+        callback(error);
+      },
+    );
   }
 
   // Writes queued while a job ran are joined into one chunk: many small writes cost one

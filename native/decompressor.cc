@@ -1,6 +1,7 @@
 #include "decompressor.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "addon_data.h"
 #include "async_job.h"
@@ -16,22 +17,51 @@ constexpr size_t kMaxScratch = 16 * 1024 * 1024;
 // block headers and is not worth allocating up front.
 constexpr uint64_t kMaxExpansion = 255;
 
-// How much of `input` a step decodes and a bound of its output, when block headers give one:
-// all of it, or with a budget the shortest run of whole pieces whose bound reaches the budget
-// (DecodeStep stops after the same pieces: the output before the last of them is below budget).
-bool BoundOutput(const FrameDecoder& decoder, ByteView input, size_t budget, ByteView* used, uint64_t* bound) {
-  size_t length = input.size;
-  if (budget != SIZE_MAX && input.size > 0) {
-    for (length = 0; length < input.size;) {
-      length += std::min(DecodeStep::kDecodePiece, input.size - length);
-      if (!decoder.OutputBound(ByteView{input.data, length}, bound)) return false;
-      if (*bound >= budget) break;
+// The most outputs one job of a stream decodes before its promise settles (ProgressJob): what a
+// stream holds beyond what its consumer has read is at most this many outputs of about a budget.
+constexpr size_t kMaxStepsPerJob = 4;
+
+struct PlannedStep {
+  ByteView input;
+  uint64_t bound;
+};
+
+// How `input` is decoded in steps, each into a Buffer of its output bound, from block headers
+// alone (dctx_state.h): without a budget, one step of all of it; with one, consecutive runs of
+// whole 64 KiB pieces, each the shortest whose bound reaches the budget (the last may end with the
+// input; DecodeStep stops after the same pieces), at most `maxSteps` of them. The bound of a run is
+// the bound up to its end minus the bound up to its start: the walk counts each block once, where
+// it completes. Ends early where the headers give no bound, or one beyond `limit` or beyond what
+// blocks expand to (forged headers are not worth allocating for up front).
+std::vector<PlannedStep> PlanSteps(const FrameDecoder& decoder, ByteView input, size_t budget, uint64_t limit,
+                                   size_t maxSteps) {
+  std::vector<PlannedStep> plan;
+  size_t piece = budget == SIZE_MAX ? SIZE_MAX : DecodeStep::kDecodePiece;
+  uint64_t boundBefore = 0;
+  size_t start = 0;
+  for (size_t length = 0; length < input.size && plan.size() < maxSteps;) {
+    length += std::min(piece, input.size - length);
+    uint64_t bound = 0;
+    if (!decoder.OutputBound(ByteView{input.data, length}, &bound)) break;
+    uint64_t own = bound - boundBefore;
+    if (own >= limit || own > kMaxExpansion * (length - start) + decoder.BlockSize()) break;
+    if (own >= budget || length == input.size) {
+      plan.push_back(PlannedStep{ByteView{input.data + start, length - start}, own});
+      boundBefore = bound;
+      start = length;
     }
-  } else if (!decoder.OutputBound(input, bound)) {
-    return false;
   }
-  *used = ByteView{input.data, length};
-  return *bound <= kMaxExpansion * length + decoder.BlockSize();
+  return plan;
+}
+
+// `step` decodes `planned` straight into a new Buffer of its bound, plus one byte so that liblz4
+// always ends with room to spare.
+void PreallocateStep(Napi::Env env, const PlannedStep& planned, unsigned* scratchCalls, DecodeStep* step) {
+  Napi::Buffer<uint8_t> out = NewOutputBuffer(env, static_cast<size_t>(planned.bound) + 1);
+  step->sink->Preallocate(out.Data(), out.Length());
+  step->preallocated = Napi::Persistent(out);
+  step->scratchCalls = scratchCalls;
+  step->input = planned.input;
 }
 }  // namespace
 
@@ -67,11 +97,12 @@ Decompressor::Decompressor(const Napi::CallbackInfo& info) : ContextWrap<Decompr
 
 size_t Decompressor::NativeBytes() const { return (decoder_ ? decoder_->NativeBytes() : 0) + scratch_.capacity(); }
 
-// update(chunk) and updateAsync(chunk, outputBudget?): when block headers bound the output, it is
-// decoded straight into the Buffer returned (one byte over the bound, so liblz4 always ends with
-// room to spare); otherwise it goes through the scratch buffer into a new Buffer. With a budget,
-// the chunk is decoded in pieces until that much output is out (DecodeStep); the caller reads
-// from inputOffset how much of the chunk was used.
+// update(chunk) and updateAsync(chunk, outputBudget?, onOutput?): when block headers bound the
+// output, it is decoded straight into the Buffer returned (PreallocateStep); otherwise it goes
+// through the scratch buffer into a new Buffer. With a budget, the chunk is decoded in pieces
+// until that much output is out (DecodeStep); the caller reads from inputOffset how much of the
+// chunk was used. With onOutput too, one job decodes up to kMaxStepsPerJob such outputs
+// (DecodeSteps), handing all but the last to onOutput while it decodes on.
 Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
   Decompressor* self = Usable(info);
@@ -83,6 +114,11 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
     if (!(value >= 1 && value < 9007199254740992.0)) throw Napi::RangeError::New(env, "outputBudget must be positive");
     budget = static_cast<size_t>(value);
   }
+  Napi::Function onOutput;
+  if (async && budget != SIZE_MAX && !info[2].IsUndefined()) {
+    if (!info[2].IsFunction()) throw Napi::TypeError::New(env, "onOutput must be a function");
+    onOutput = info[2].As<Napi::Function>();
+  }
   // A failure met after earlier pieces of the last budgeted call had output: that output was
   // returned first, the failure is this call's.
   if (self->deferred_) {
@@ -90,23 +126,33 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
     self->deferred_ = Failure();
     ThrowFailure(env, failure);
   }
+  uint64_t limit = self->decoder_->settings().maxOutputLength;
+  std::vector<PlannedStep> plan;
+  if (self->scratchCalls_ > 0) {
+    self->scratchCalls_--;
+  } else {
+    plan = PlanSteps(*self->decoder_, input, budget, limit, onOutput.IsEmpty() ? 1 : kMaxStepsPerJob);
+  }
+  if (plan.size() >= 2) {
+    DecodeSteps steps;
+    for (const PlannedStep& planned : plan) {
+      DecodeStep step;
+      step.decoder = self->decoder_.get();
+      step.sink = std::make_unique<OutputSink>(limit);
+      step.outputBudget = SIZE_MAX - 1;  // all pieces of its run, each limited as a call of its own
+      step.deferred = &self->deferred_;
+      PreallocateStep(env, planned, &self->scratchCalls_, &step);
+      steps.steps.push_back(std::move(step));
+    }
+    return ProgressJob<DecodeSteps>::Start(env, std::move(steps), onOutput, {info.This(), chunk}, self);
+  }
   DecodeStep step;
   step.decoder = self->decoder_.get();
   step.input = input;
-  step.sink = std::make_unique<OutputSink>(self->decoder_->settings().maxOutputLength);
+  step.sink = std::make_unique<OutputSink>(limit);
   step.outputBudget = budget;
   if (budget != SIZE_MAX) step.deferred = &self->deferred_;
-  ByteView used;
-  uint64_t bound = 0;
-  if (self->scratchCalls_ > 0) {
-    self->scratchCalls_--;
-  } else if (BoundOutput(*self->decoder_, input, budget, &used, &bound) && bound < step.sink->limit()) {
-    Napi::Buffer<uint8_t> out = NewOutputBuffer(env, static_cast<size_t>(bound) + 1);
-    step.sink->Preallocate(out.Data(), out.Length());
-    step.preallocated = Napi::Persistent(out);
-    step.scratchCalls = &self->scratchCalls_;
-    step.input = used;
-  }
+  if (plan.size() == 1) PreallocateStep(env, plan[0], &self->scratchCalls_, &step);
   if (step.preallocated.IsEmpty()) {
     size_t wanted = std::max(self->decoder_->BlockSize(), std::min(input.size * 4, kMaxScratch));
     if (self->scratch_.Reserve(wanted)) step.sink->Preallocate(self->scratch_.data(), self->scratch_.capacity());

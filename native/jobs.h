@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "bytes.h"
 #include "errors.h"
@@ -95,6 +96,27 @@ struct DecodeStep {
 
   void Run();
   Napi::Value Finish(Napi::Env env);
+};
+
+// Consecutive budgeted outputs of one chunk decoded by one job (ProgressJob): each a DecodeStep
+// over its own range of the chunk into its own preallocated Buffer, handed to JS as soon as it is
+// done while the next one decodes, so the event loop's turn overlaps decoding. Stops at the first
+// failure, which belongs to that step (its earlier pieces' output first, as DecodeStep does).
+struct DecodeSteps {
+  std::vector<DecodeStep> steps;
+  size_t last = 0;
+
+  template <typename Deliver>
+  void Run(Deliver deliver) {
+    for (size_t i = 0; i < steps.size(); i++) {
+      last = i;
+      steps[i].Run();
+      if (steps[i].failure || i + 1 == steps.size()) return;
+      deliver(i);
+    }
+  }
+  Napi::Value Deliver(Napi::Env env, size_t index) { return steps[index].Finish(env); }
+  Napi::Value Finish(Napi::Env env) { return steps[last].Finish(env); }
 };
 
 }  // namespace lz4framed

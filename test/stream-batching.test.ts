@@ -222,3 +222,173 @@ test('checkpoint and clone mid-stream still work after update() calls', async ()
     decoder.close();
   }
 });
+
+// Decodes `packed` with budgeted calls, `onOutput` or not: every output in order, the number of
+// outputs each call gave, and where a failure stopped it.
+async function budgetedCalls(packed: Uint8Array, budget: number, batched: boolean, callInput = 960 * KiB) {
+  const d = new Decompressor();
+  const outputs: Buffer[] = [];
+  const perCall: number[] = [];
+  let failure: (Error & { code?: string }) | undefined;
+  try {
+    for (let pos = 0; pos < packed.length;) {
+      const before = d.inputOffset;
+      const early: Buffer[] = [];
+      let settled = false;
+      const onOutput = batched
+        ? (out: Buffer) => {
+            expect(settled).toBe(false); // every early output before the promise settles
+            early.push(out);
+          }
+        : undefined;
+      const last = await d.updateSomeAsync(packed.subarray(pos, pos + callInput), budget, onOutput);
+      settled = true;
+      outputs.push(...early, last);
+      perCall.push(early.length + 1);
+      pos += d.inputOffset - before;
+    }
+    d.end();
+  } catch (error) {
+    failure = error as Error & { code?: string };
+  }
+  d.close();
+  return { outputs, perCall, failure };
+}
+
+test('one job decodes several budgeted outputs, handing each on while it decodes the next', async () => {
+  const packed = compressInOneCall(data);
+  for (const budget of [256 * KiB, MiB]) {
+    // Calls of 2 MiB of input: about 4 MiB of output each.
+    const batched = await budgetedCalls(packed, budget, true, 2 * MiB);
+    const single = await budgetedCalls(packed, budget, false, 2 * MiB);
+    expect(batched.failure).toBeUndefined();
+    expect(Buffer.concat(batched.outputs).equals(data)).toBe(true);
+    expect(Buffer.concat(single.outputs).equals(data)).toBe(true);
+    // Up to four outputs per job, each within its budget plus one 64 KiB piece's worth, and far
+    // fewer jobs than single calls.
+    expect(Math.max(...batched.perCall)).toBe(4);
+    for (const out of batched.outputs) expect(out.length).toBeLessThanOrEqual(budget + 255 * 64 * KiB);
+    expect(batched.perCall.length).toBeLessThanOrEqual(single.perCall.length / 2);
+  }
+});
+
+test('a corrupt block in a later output of a job: what comes before it and the error, as with single calls', async () => {
+  const packed = compressInOneCall(data, { blockChecksum: true });
+  const layout = frameLayout(packed);
+  // Blocks of 64 KiB: block 40 ends about 2.6 MiB in, the third output of the first full job.
+  const corrupt = flipped(packed, layout.blocks[40].offset + 4 + 10);
+  const batched = await budgetedCalls(corrupt, MiB, true);
+  const single = await budgetedCalls(corrupt, MiB, false);
+  expect(batched.failure?.code).toBe('ERR_LZ4F_BLOCKCHECKSUM_INVALID');
+  expect(single.failure?.code).toBe('ERR_LZ4F_BLOCKCHECKSUM_INVALID');
+  expect(Math.max(...batched.perCall)).toBeGreaterThan(1);
+  const emitted = Buffer.concat(batched.outputs);
+  expect(emitted.equals(Buffer.concat(single.outputs))).toBe(true);
+  expect(emitted.length).toBeGreaterThanOrEqual(40 * 64 * KiB - 128 * KiB);
+  expect(emitted.equals(data.subarray(0, emitted.length))).toBe(true);
+});
+
+test('onOutput is checked: anything but a function is a TypeError', async () => {
+  const d = new Decompressor();
+  const packed = compressInOneCall(data);
+  const notAFunction = 'callback' as unknown as (out: Buffer) => void;
+  // Thrown by the addon, whose TypeError is not this realm's (jest): checked by name.
+  await expect(d.updateSomeAsync(packed, MiB, notAFunction)).rejects.toMatchObject({
+    name: 'TypeError',
+    message: 'onOutput must be a function',
+  });
+  d.close();
+});
+
+test("writes a 'drain' handler makes reach the decoder together, not the first one alone", async () => {
+  const packed = compressInOneCall(data);
+  const original = Decompressor.prototype.updateSomeAsync;
+  const callInputs: number[] = [];
+  Decompressor.prototype.updateSomeAsync = function (
+    this: Decompressor,
+    chunk: Uint8Array,
+    budget: number,
+    onOutput?: (out: Buffer) => void,
+  ) {
+    callInputs.push(chunk.length);
+    return original.call(this, chunk, budget, onOutput);
+  };
+  try {
+    const stream = createDecompressStream();
+    const { out, ended } = collect(stream);
+    const parts = slices(packed, 64 * KiB);
+    let next = 0;
+    const write = () => {
+      while (next < parts.length) if (!stream.write(parts[next++])) return void stream.once('drain', write);
+      stream.end();
+    };
+    write();
+    await ended;
+    expect(Buffer.concat(out).equals(data)).toBe(true);
+    // Only the very first write goes alone; after each 'drain' the writes queue up together.
+    expect(callInputs.filter((length) => length === 64 * KiB).length).toBeLessThanOrEqual(1);
+  } finally {
+    Decompressor.prototype.updateSomeAsync = original;
+  }
+});
+
+test('a stream destroyed while a job hands outputs on: no more data, no error, nothing unhandled', async () => {
+  const packed = compressInOneCall(data);
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const stream = createDecompressStream();
+    let outputs = 0;
+    stream.on('data', () => {
+      outputs++;
+      stream.destroy();
+    });
+    const errors: Error[] = [];
+    stream.on('error', (error) => errors.push(error));
+    stream.end(packed);
+    await once(stream, 'close');
+    // Long enough for the job in flight to settle.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(outputs).toBe(1);
+    expect(errors).toEqual([]);
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+test('a consumer that does not read holds the stream to about one job of output', async () => {
+  const packed = compressInOneCall(data);
+  const stream = createDecompressStream();
+  stream.end(packed);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // One output pushed past the readable high-water mark; the job's other outputs wait unpushed
+  // and the input after that job is not touched.
+  expect(stream.readableLength).toBeLessThanOrEqual(2 * MiB);
+  expect(stream.bytesWritten).toBeLessThanOrEqual(2 * MiB);
+  expect(stream.bytesWritten).toBeLessThan(packed.length);
+  const { out, ended } = collect(stream);
+  await ended;
+  expect(Buffer.concat(out).equals(data)).toBe(true);
+});
+
+test('outputs a job hands on while the consumer is paused keep their order', async () => {
+  const packed = compressInOneCall(data);
+  const stream = createDecompressStream();
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => {
+    out.push(chunk);
+    // Paused at the first output (which the stream's next job follows at once, as it was read in
+    // flowing mode): that job's outputs after its first wait in line while it decodes on.
+    if (out.length === 1) {
+      stream.pause();
+      setTimeout(() => stream.resume(), 100);
+    }
+  });
+  const ended = once(stream, 'end');
+  stream.end(packed);
+  await ended;
+  expect(out.length).toBeGreaterThan(4);
+  expect(Buffer.concat(out).equals(data)).toBe(true);
+});
