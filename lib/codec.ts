@@ -152,7 +152,6 @@ export class DecompressCodec extends StreamCodec<Decompressor> {
         if (out === undefined) await new Promise<void>((resolve) => (arrived = resolve));
         else if (out.length > 0) yield out;
       }
-      arrived = undefined;
       const out = await call;
       const used = this.context.inputOffset - before;
       pos += used;

@@ -127,6 +127,16 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
     ThrowFailure(env, failure);
   }
   uint64_t limit = self->decoder_->settings().maxOutputLength;
+  // A step of this call: with the budget, it stops after the pieces PlanSteps gave it.
+  auto newStep = [&]() {
+    DecodeStep step;
+    step.decoder = self->decoder_.get();
+    step.input = input;
+    step.sink = std::make_unique<OutputSink>(limit);
+    step.outputBudget = budget;
+    if (budget != SIZE_MAX) step.deferred = &self->deferred_;
+    return step;
+  };
   std::vector<PlannedStep> plan;
   if (self->scratchCalls_ > 0) {
     self->scratchCalls_--;
@@ -136,22 +146,13 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   if (plan.size() >= 2) {
     DecodeSteps steps;
     for (const PlannedStep& planned : plan) {
-      DecodeStep step;
-      step.decoder = self->decoder_.get();
-      step.sink = std::make_unique<OutputSink>(limit);
-      step.outputBudget = SIZE_MAX - 1;  // all pieces of its run, each limited as a call of its own
-      step.deferred = &self->deferred_;
+      DecodeStep step = newStep();
       PreallocateStep(env, planned, &self->scratchCalls_, &step);
       steps.steps.push_back(std::move(step));
     }
     return ProgressJob<DecodeSteps>::Start(env, std::move(steps), onOutput, {info.This(), chunk}, self);
   }
-  DecodeStep step;
-  step.decoder = self->decoder_.get();
-  step.input = input;
-  step.sink = std::make_unique<OutputSink>(limit);
-  step.outputBudget = budget;
-  if (budget != SIZE_MAX) step.deferred = &self->deferred_;
+  DecodeStep step = newStep();
   if (plan.size() == 1) PreallocateStep(env, plan[0], &self->scratchCalls_, &step);
   if (step.preallocated.IsEmpty()) {
     size_t wanted = std::max(self->decoder_->BlockSize(), std::min(input.size * 4, kMaxScratch));
