@@ -3,8 +3,10 @@
  * docs/checkpoint-format.md describes the blob, what each stage stores and every validation rule.
  *
  * Contract with the decoder driving the context (native/frame_decoder.cc):
- * - it calls LZ4F_decompress with stableDst = 0, or LZ4F_decompress_usingDict with its dictionary
- *   (the same buffer on every call) when it has one;
+ * - it calls LZ4F_decompress, or LZ4F_decompress_usingDict with its dictionary (the same buffer on
+ *   every call) when it has one, with stableDst = 0 on the last call before any of these functions
+ *   (calls within one job may use stableDst = 1, followed by a call without input that moves the
+ *   window into tmpOutBuffer: FrameDecoder::ReleaseOutput);
  * - it never calls these functions on a context liblz4 reported an error for (its state is then
  *   undefined), nor during a call;
  * - it keeps lz4framed_stream_t as below. */

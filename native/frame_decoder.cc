@@ -53,17 +53,18 @@ size_t FrameDecoder::BlockSize() const {
   return FrameInfo(&info) ? BlockSizeBytes(info.blockSizeID) : BlockSizeBytes(LZ4F_max64KB);
 }
 
-bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
+bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure, bool outputStays) {
   if (failed_) {
     *failure = failed_;
     return false;
   }
   LZ4F_decompressOptions_t options{};
   // stableDst = 0: liblz4 copies the history window into its own buffer at the end of each call,
-  // so it never keeps a pointer into output we hand back to JS (DESIGN.md).
-  options.stableDst = 0;
-  const uint8_t* dict = settings_.hasDictionary ? settings_.dictionary.data() : nullptr;
-  size_t dictSize = settings_.dictionary.size();
+  // so it never keeps a pointer into output we hand back to JS (DESIGN.md). With outputStays the
+  // copy waits for ReleaseOutput(); a call without it copies a window left in earlier output,
+  // which the caller kept in place until now.
+  options.stableDst = outputStays ? 1 : 0;
+  historyInOutput_ = outputStays;
 
   size_t pos = 0;
   for (;;) {
@@ -76,9 +77,7 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
     // frame's flags are known before its first block.
     bool headerAlone = aside_ != nullptr && nextHint_ == 0 && HeaderFits(input.data + pos, &srcSize);
     options.skipChecksums = settings_.skipChecksums || asideFrame_ ? 1 : 0;
-    size_t r =
-        dict ? LZ4F_decompress_usingDict(dctx_, dst, &dstSize, input.data + pos, &srcSize, dict, dictSize, &options)
-             : LZ4F_decompress(dctx_, dst, &dstSize, input.data + pos, &srcSize, &options);
+    size_t r = Decompress(dst, &dstSize, input.data + pos, &srcSize, options);
     // Bytes liblz4 consumed before failing are not counted: the offset stays where a retry with
     // good data would begin.
     if (LZ4F_isError(r)) {
@@ -119,6 +118,29 @@ bool FrameDecoder::Feed(ByteView input, OutputSink* out, Failure* failure) {
     if (pos == input.size && dstSize < room) break;
   }
   return true;
+}
+
+void FrameDecoder::ReleaseOutput() {
+  if (!historyInOutput_) return;
+  historyInOutput_ = false;
+  // After a failure nothing reads the window again (Feed, Clone and Checkpoint refuse).
+  if (failed_) return;
+  LZ4F_decompressOptions_t options{};
+  options.stableDst = 0;
+  // No input and no room: liblz4 only runs its end-of-call step, which moves the window into its
+  // own buffer wherever the frame still needs one.
+  uint8_t none = 0;
+  size_t dstSize = 0;
+  size_t srcSize = 0;
+  size_t r = Decompress(&none, &dstSize, &none, &srcSize, options);
+  if (LZ4F_isError(r)) SetLz4fFailure(&failed_, r, "decompressing");
+}
+
+size_t FrameDecoder::Decompress(uint8_t* dst, size_t* dstSize, const uint8_t* src, size_t* srcSize,
+                                const LZ4F_decompressOptions_t& options) {
+  if (!settings_.hasDictionary) return LZ4F_decompress(dctx_, dst, dstSize, src, srcSize, &options);
+  return LZ4F_decompress_usingDict(dctx_, dst, dstSize, src, srcSize, settings_.dictionary.data(),
+                                   settings_.dictionary.size(), &options);
 }
 
 void FrameDecoder::CheckContentAside(ChecksumAside* aside, ByteView wholeInput) {

@@ -41,7 +41,16 @@ class FrameDecoder {
                                                Failure* failure);
   // Decodes all of `input` and appends all the output it completes to `out`. After a failure the
   // decoder stays failed (liblz4's context is undefined after an error) and repeats it.
-  bool Feed(ByteView input, OutputSink* out, Failure* failure);
+  // With `outputStays`, the caller promises that the memory `out` gave (this call's and earlier
+  // ones') stays where it is, unchanged, until ReleaseOutput(): liblz4 then keeps its history
+  // window of linked blocks in that output instead of copying 64 KiB of it into its own buffer
+  // at the end of every call (stableDst), and the next call continues straight after it.
+  bool Feed(ByteView input, OutputSink* out, Failure* failure, bool outputStays = false);
+  // Ends what Feed(..., outputStays) promised: the history window is copied into the decoder's
+  // own buffer (a call of liblz4 with no input), so the output may now be handed out or freed.
+  // Clone, Checkpoint and every later Feed need the window there (DESIGN.md). Cheap when there
+  // is nothing to do.
+  void ReleaseOutput();
   // An upper bound of the output Feed(input) gives, from block headers alone (dctx_state.h):
   // false when there is none that cheap (mid-header, another frame begins in `input`, failed).
   bool OutputBound(ByteView input, uint64_t* bound) const;
@@ -69,6 +78,9 @@ class FrameDecoder {
   void ImportStream(const lz4framed_stream_t& stream);
   // After a restore: the header the restored context holds becomes the last known one.
   void AdoptFrameInfo();
+  // One call of liblz4 (with the dictionary, if any: liblz4 takes it only where a frame begins).
+  size_t Decompress(uint8_t* dst, size_t* dstSize, const uint8_t* src, size_t* srcSize,
+                    const LZ4F_decompressOptions_t& options);
   // Limits `srcSize` to the frame header at `src` when all of it is there.
   bool HeaderFits(const uint8_t* src, size_t* srcSize) const;
   void BeginFrameAside(const LZ4F_frameInfo_t& info);
@@ -85,6 +97,8 @@ class FrameDecoder {
   // liblz4's hint after the last call; 0 exactly at a frame boundary.
   size_t nextHint_ = 0;
   bool headerSeen_ = false;
+  // Whether liblz4's history window may point into output fed with outputStays.
+  bool historyInOutput_ = false;
   // The last complete frame header: liblz4 zeroes its own copy as soon as the next frame's
   // header starts arriving, and a frame can begin and end within one call.
   LZ4F_frameInfo_t lastInfo_{};

@@ -26,11 +26,18 @@ Napi::Value CompressFrame::Finish(Napi::Env env) {
 }
 
 void DecodeStep::Run() {
+  Decode();
+  // The output is about to be handed over: liblz4's history window moves out of it.
+  decoder->ReleaseOutput();
+}
+
+// Every piece is fed with outputStays: the sink's memory stays put until Finish().
+void DecodeStep::Decode() {
   if (outputBudget != SIZE_MAX) {
     for (size_t pos = 0; pos < input.size && sink->size() < outputBudget; piecesDone++) {
       size_t n = std::min(kDecodePiece, input.size - pos);
       sink->LimitFromHere();
-      if (!decoder->Feed(ByteView{input.data + pos, n}, sink.get(), &failure)) return;
+      if (!decoder->Feed(ByteView{input.data + pos, n}, sink.get(), &failure, true)) return;
       pos += n;
     }
     return;
@@ -58,7 +65,7 @@ void DecodeStep::Run() {
   if (aside) step = std::min(step, kChecksumAsideStep);
   for (size_t pos = 0; pos < input.size;) {
     size_t n = std::min(step, input.size - pos);
-    if (!decoder->Feed(ByteView{input.data + pos, n}, sink.get(), &failure)) return;
+    if (!decoder->Feed(ByteView{input.data + pos, n}, sink.get(), &failure, true)) return;
     pos += n;
     if (followed) prefault.Reached(sink->size());
   }

@@ -96,6 +96,9 @@ struct DecodeStep {
 
   void Run();
   Napi::Value Finish(Napi::Env env);
+
+ private:
+  void Decode();
 };
 
 // Consecutive budgeted outputs of one chunk decoded by one job (ProgressJob): each a DecodeStep
