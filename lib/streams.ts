@@ -21,13 +21,33 @@ export type DecompressStreamOptions = DecompressOptions & StreamOptions;
 // write queue (zlib does the same).
 const FLUSH_MARK = Buffer.alloc(0);
 
-// Writes queue up to this many bytes while a job runs (Node's default is 16 KiB), so that
-// `_writev` hands them to the next job together: 64 KiB writes then cost one threadpool round
-// trip per megabyte instead of one each. The memory a stream holds grows by as much.
-const WRITABLE_HIGH_WATER_MARK = 1 << 20;
+// Writes are taken in ahead of the job that decodes (or compresses) them: while a job runs, what
+// is written is copied into the stream's own buffer and acknowledged at once, until this many
+// bytes wait there, so that the next job starts the moment one ends, with everything written
+// meanwhile already joined (a 64 KiB-write decompression Transform: the copy and the writer's turn
+// were a fifth of a millisecond between jobs, bench/transform-jobs.js). Writes of this size or
+// more are not copied: they are acknowledged once their output is pushed, as Node's zlib does.
+// The Writable side's high-water mark is the same: writes up to it return true while they are
+// being acknowledged at once. A stream holds at most two such buffers of input (the one a job
+// reads and the one filling) besides what waits in the Writable's own queue.
+const AHEAD_BYTES = 1 << 20;
 
 interface QueuedWrite {
   chunk: unknown;
+}
+
+// Input not yet handed to a job, in order: a copy of consecutive writes (open for more until a
+// job takes it), a large write as it is, a flush mark, or the end of the input.
+interface Pending {
+  bytes?: Buffer;
+  length: number;
+  copied: boolean;
+  taken: boolean;
+  mark?: typeof FLUSH_MARK | 'end';
+  // Acknowledges the write that filled this copy past AHEAD_BYTES, when a job takes it.
+  ackOnTake?: () => void;
+  // Called once this input's output is pushed (or with its error).
+  done?: (error?: Error | null) => void;
 }
 
 abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends Transform {
@@ -36,10 +56,15 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
   // Set while output waits for the consumer: one chunk written can expand to many slices of
   // output, and each next slice waits until the previous output is being read.
   #resumeOutput: (() => void) | undefined;
-  #joinBuffer: Buffer | undefined;
+  #pending: Pending[] = [];
+  #pumping = false;
+  // A copy buffer a finished job gave back, for the next copy: a fresh 2 MiB per batch cost more
+  // in page faults than the copy itself. Reuse is safe because the native contexts keep no
+  // pointer into their input after a call (they copy what they hold back).
+  #spare: Buffer | undefined;
 
   protected constructor(codec: C, signal: AbortSignal | undefined) {
-    super({ writableHighWaterMark: WRITABLE_HIGH_WATER_MARK });
+    super({ writableHighWaterMark: AHEAD_BYTES });
     this.codec = codec;
     // After the codec exists: an aborted signal destroys the stream at once, closing it.
     if (signal) addAbortSignal(signal, this);
@@ -56,74 +81,130 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
   }
 
   /** @internal */
-  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#drive(
-      () => this.outputOf(chunk),
-      (error?: Error | null) => {
-        // The writer's next writes (a 'drain' handler's loop) queue up until the next tick and
-        // reach _writev as one batch, instead of the first of them making a job of its own.
-        if (!error && !this.writableEnded) {
-          this.cork();
-          process.nextTick(() => this.uncork());
-        }
-        callback(error);
-      },
-    );
+  override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#acknowledge(this.#accept(chunk), callback);
+    this.#pump();
   }
 
-  // Writes queued while a job ran are joined into one chunk: many small writes cost one
-  // threadpool job instead of one each. Flush marks split the batch, keeping their place.
+  // Writes the Writable queued (while a write waited, or corked): all taken in before a job may
+  // take them, so they stay together; the callback answers for all of them, so it waits for any
+  // that were not copied.
   /** @internal */
   override _writev(writes: QueuedWrite[], callback: (error?: Error | null) => void): void {
-    const batches: Buffer[][] = [];
-    let run: Buffer[] = [];
+    let last: Pending | undefined;
+    let allCopied = true;
     for (const { chunk } of writes) {
-      if (chunk === FLUSH_MARK) {
-        if (run.length > 0) batches.push(run);
-        batches.push([FLUSH_MARK]);
-        run = [];
-      } else {
-        run.push(chunk as Buffer);
-      }
+      last = this.#accept(chunk);
+      allCopied &&= last.copied;
     }
-    if (run.length > 0) batches.push(run);
-    // Each batch is joined only when its turn comes: they share the join buffer.
-    const next = (index: number): void => {
-      if (index === batches.length) callback();
-      else
-        this._write(this.#join(batches[index]), 'buffer' as BufferEncoding, (error?: Error | null) =>
-          error ? callback(error) : next(index + 1),
-        );
-    };
-    next(0);
-  }
-
-  // The chunks of a batch as one. The stream keeps the buffer it joins into and reuses it for the
-  // next batch: a fresh megabyte per batch cost more in page faults than the copy itself (a
-  // 64 KiB-write decompression Transform, bench/ab.js --ops transform). Reuse is safe because a
-  // batch is consumed whole before its callback lets the next one in, and the native contexts keep
-  // no pointer into their input after a call (they copy what they hold back).
-  #join(chunks: Buffer[]): Buffer {
-    if (chunks.length === 1) return chunks[0];
-    let total = 0;
-    for (const chunk of chunks) total += chunk.length;
-    let target = this.#joinBuffer;
-    if (target === undefined || target.length < total) {
-      target = Buffer.allocUnsafeSlow(total);
-      // A batch far above the high-water mark (one huge write among small ones) is not kept.
-      if (total <= 2 * WRITABLE_HIGH_WATER_MARK) this.#joinBuffer = target;
-    }
-    let at = 0;
-    for (const chunk of chunks) {
-      target.set(chunk, at);
-      at += chunk.length;
-    }
-    return target.subarray(0, total);
+    if (last === undefined) callback();
+    else if (allCopied) this.#acknowledge(last, callback);
+    else last.done = callback;
+    this.#pump();
   }
 
   /** @internal */
   override _flush(callback: TransformCallback): void {
-    this.#drive(() => this.codec.finish(), callback);
+    this.#pending.push({ length: 0, copied: false, taken: false, mark: 'end', done: callback });
+    this.#pump();
+  }
+
+  // Queues `chunk`: appended to the copy a job has not taken yet, in a new copy, or as it is.
+  #accept(chunk: unknown): Pending {
+    let entry: Pending;
+    if (chunk === FLUSH_MARK) {
+      entry = { length: 0, copied: false, taken: false, mark: FLUSH_MARK };
+      this.#pending.push(entry);
+    } else {
+      const bytes = chunk as Buffer;
+      const open = this.#pending.at(-1);
+      if (bytes.length >= AHEAD_BYTES) {
+        entry = { bytes, length: bytes.length, copied: false, taken: false };
+        this.#pending.push(entry);
+      } else {
+        if (open?.copied && !open.taken) {
+          entry = open;
+        } else {
+          entry = { bytes: this.#spare, length: 0, copied: true, taken: false };
+          this.#spare = undefined;
+          this.#pending.push(entry);
+        }
+        this.#copyInto(entry, bytes);
+      }
+    }
+    return entry;
+  }
+
+  // Appends `bytes` to the copy, growing it (doubling, from a quarter of AHEAD_BYTES) as needed:
+  // a short stream never allocates for more than it is given.
+  #copyInto(entry: Pending, bytes: Buffer): void {
+    const needed = entry.length + bytes.length;
+    if (entry.bytes === undefined || entry.bytes.length < needed) {
+      let capacity = Math.max(entry.bytes?.length ?? 0, AHEAD_BYTES / 4);
+      while (capacity < needed) capacity *= 2;
+      const grown = Buffer.allocUnsafeSlow(capacity);
+      if (entry.bytes !== undefined) grown.set(entry.bytes.subarray(0, entry.length));
+      entry.bytes = grown;
+    }
+    entry.bytes.set(bytes, entry.length);
+    entry.length = needed;
+  }
+
+  // A copied write is acknowledged at once while its copy is below AHEAD_BYTES, else when a job
+  // takes the copy; any other input once its output is out.
+  #acknowledge(entry: Pending, callback: (error?: Error | null) => void): void {
+    if (!entry.copied) entry.done = callback;
+    else if (entry.taken || entry.length < AHEAD_BYTES) callback();
+    else entry.ackOnTake = () => callback();
+  }
+
+  // Hands the pending input to the codec in order, one entry at a time, and pushes each output
+  // as it comes. Once the stream is destroyed, what is still in flight is dropped: its output
+  // would only feed a stream that no longer exists.
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    const run = async (): Promise<void> => {
+      for (;;) {
+        const entry = this.#pending[0];
+        if (entry === undefined || this.destroyed) {
+          this.#pumping = false;
+          return;
+        }
+        entry.taken = true;
+        const ack = entry.ackOnTake;
+        entry.ackOnTake = undefined;
+        const outputs =
+          entry.mark === 'end'
+            ? this.codec.finish()
+            : this.outputOf(entry.mark ?? entry.bytes!.subarray(0, entry.length));
+        // The first job starts before the writer is told to go on: its next writes (copied into
+        // the next buffer, or queued in the Writable and copied now) then overlap this job.
+        let next = outputs.next();
+        ack?.();
+        try {
+          for (let result = await next; !result.done; result = await next) {
+            if (this.destroyed) return;
+            if (!this.push(result.value)) await new Promise<void>((resolve) => (this.#resumeOutput = resolve));
+            if (this.destroyed) return;
+            next = outputs.next();
+          }
+        } catch (error) {
+          if (this.destroyed) return;
+          if (entry.done) entry.done(error as Error);
+          else this.destroy(error as Error);
+          return;
+        } finally {
+          // Left early (destroyed): the codec's generator ends too, as a for-await would end it.
+          void outputs.return(undefined).catch(() => undefined);
+        }
+        this.#pending.shift();
+        // Kept for the next copy unless a corked batch made it larger than copies grow.
+        if (entry.copied && entry.bytes!.length <= 2 * AHEAD_BYTES) this.#spare = entry.bytes;
+        entry.done?.();
+      }
+    };
+    void run();
   }
 
   /** @internal */
@@ -135,7 +216,8 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
   /** @internal */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.codec.close();
-    this.#joinBuffer = undefined;
+    this.#pending = [];
+    this.#spare = undefined;
     this.#wake();
     callback(error);
   }
@@ -144,22 +226,6 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
     const resume = this.#resumeOutput;
     this.#resumeOutput = undefined;
     resume?.();
-  }
-
-  // Pushes each output as it comes. Once the stream is destroyed, what is still in flight is
-  // dropped: the callback would only feed a stream that no longer exists.
-  #drive(outputs: () => AsyncGenerator<Buffer, void, undefined>, callback: TransformCallback): void {
-    const run = async () => {
-      for await (const out of outputs()) {
-        if (this.destroyed) return;
-        if (!this.push(out)) await new Promise<void>((resolve) => (this.#resumeOutput = resolve));
-        if (this.destroyed) return;
-      }
-      if (!this.destroyed) callback();
-    };
-    run().catch((error: Error) => {
-      if (!this.destroyed) callback(error);
-    });
   }
 }
 

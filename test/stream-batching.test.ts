@@ -392,3 +392,74 @@ test('outputs a job hands on while the consumer is paused keep their order', asy
   expect(out.length).toBeGreaterThan(4);
   expect(Buffer.concat(out).equals(data)).toBe(true);
 });
+
+// Writes are taken in ahead: copied and acknowledged while the job before them runs, so a writer
+// may reuse its buffer as soon as its callback comes, even though decoding has not reached it.
+test('a writer that refills one buffer as soon as each write is acknowledged gets exact output', async () => {
+  const packed = compressInOneCall(data);
+  const independent = { blockLinked: false };
+  for (const [stream, input, expected] of [
+    [createDecompressStream(), packed, data],
+    [createCompressStream(independent), data, compressInOneCall(data, independent)],
+  ] as const) {
+    const { out, ended } = collect(stream);
+    // Small writes are copied; writes of 1 MiB (not copied) are acknowledged once consumed.
+    const half = Math.floor(input.length / 2);
+    for (const [part, size] of [
+      [input.subarray(0, half), 64 * KiB],
+      [input.subarray(half), 1 * MiB],
+    ] as const) {
+      const slot = Buffer.alloc(size);
+      for (const piece of slices(part, size)) {
+        slot.set(piece);
+        await new Promise<void>((resolve, reject) =>
+          stream.write(slot.subarray(0, piece.length), (error) => (error ? reject(error) : resolve())),
+        );
+        slot.fill(0x5a);
+      }
+    }
+    stream.end();
+    await ended;
+    expect(Buffer.concat(out).equals(expected)).toBe(true);
+  }
+});
+
+test('writes are acknowledged while the job before them runs, at most about 2 MiB ahead of it', async () => {
+  const packed = compressInOneCall(data);
+  const original = Decompressor.prototype.updateSomeAsync;
+  let jobs = 0;
+  Decompressor.prototype.updateSomeAsync = function (
+    this: Decompressor,
+    chunk: Uint8Array,
+    budget: number,
+    onOutput?: (out: Buffer) => void,
+  ) {
+    jobs++;
+    return original.call(this, chunk, budget, onOutput).finally(() => jobs--);
+  };
+  try {
+    const stream = createDecompressStream();
+    const { out, ended } = collect(stream);
+    let acknowledged = 0;
+    let duringJobs = 0;
+    let ahead = 0;
+    const parts = slices(packed, 64 * KiB);
+    for (const part of parts) {
+      const more = stream.write(part, () => {
+        acknowledged += part.length;
+        if (jobs > 0) duringJobs++;
+        ahead = Math.max(ahead, acknowledged - stream.bytesWritten);
+      });
+      if (!more) await once(stream, 'drain');
+    }
+    stream.end();
+    await ended;
+    expect(Buffer.concat(out).equals(data)).toBe(true);
+    expect(duringJobs).toBeGreaterThan(parts.length / 2);
+    // The copy a job decodes (up to 1 MiB and the write that filled it) and the one filling.
+    expect(ahead).toBeGreaterThan(0);
+    expect(ahead).toBeLessThanOrEqual(2 * MiB + 128 * KiB);
+  } finally {
+    Decompressor.prototype.updateSomeAsync = original;
+  }
+});
