@@ -13,6 +13,8 @@
 //   in flight    the sum of the jobs' call-to-settled times, and its share of the wall time
 //   sync replay  the same ranges through update(): decoding plus a fresh Buffer per range
 //   hand-off     (in flight - sync replay) / jobs: waking a pool thread, then the event loop
+//   between      median time from one job's settled promise to the next job's call: the stream's
+//                own turn (pushing output, taking the next input in) while no job runs
 //   update       the whole frame through update() in CHUNK-byte calls (the Decompressor.update row)
 //   C            decompressStream of the C reference
 // and the medians. Nothing here is asserted: it is a diagnostic for the README's account of the
@@ -77,7 +79,9 @@ async function main() {
   try {
     await pump(lz4.createDecompressStream(), frame, args.chunk); // warm-up
     console.log(`mixed ${args.mib} MiB, unsized frame, ${args.chunk}-byte writes`);
-    console.log('wall ms  jobs (lone)  in flight ms (share)  sync replay ms  hand-off µs/job  update ms  C ms');
+    console.log(
+      'wall ms  jobs (lone)  in flight ms (share)  sync replay ms  hand-off µs/job  between µs  update ms  C ms',
+    );
     for (let run = 0; run < args.runs; run++) {
       recorder.jobs = [];
       const start = process.hrtime.bigint();
@@ -87,6 +91,7 @@ async function main() {
       const jobs = recorder.jobs;
       recorder.jobs = undefined;
       const inFlight = jobs.reduce((sum, job) => sum + ms(job.settled - job.start), 0);
+      const between = median(jobs.slice(1).map((job, i) => Number(job.start - jobs[i].settled) / 1000));
       const replay = syncUpdates(
         frame,
         jobs.map((job) => job.used),
@@ -100,6 +105,7 @@ async function main() {
         inFlight,
         replay,
         handOff: ((inFlight - replay) * 1000) / jobs.length,
+        between,
         update,
         c,
       };
@@ -107,7 +113,8 @@ async function main() {
       console.log(
         `${wall.toFixed(1).padStart(7)}  ${String(row.jobs).padStart(4)} (${String(row.lone).padStart(3)})  ` +
           `${inFlight.toFixed(1).padStart(12)} (${((100 * inFlight) / wall).toFixed(0)} %)  ` +
-          `${replay.toFixed(1).padStart(14)}  ${row.handOff.toFixed(0).padStart(15)}  ${update.toFixed(1).padStart(9)}  ${c.toFixed(1).padStart(5)}`,
+          `${replay.toFixed(1).padStart(14)}  ${row.handOff.toFixed(0).padStart(15)}  ${between.toFixed(0).padStart(10)}  ` +
+          `${update.toFixed(1).padStart(9)}  ${c.toFixed(1).padStart(5)}`,
       );
     }
   } finally {
@@ -117,7 +124,7 @@ async function main() {
   console.log(
     `median: wall ${m('wall').toFixed(1)} ms (×${(m('c') / m('wall')).toFixed(2)} of C ${m('c').toFixed(1)} ms), ` +
       `in flight ${m('inFlight').toFixed(1)} ms, sync replay ${m('replay').toFixed(1)} ms, ` +
-      `hand-off ${m('handOff').toFixed(0)} µs per job, update ${m('update').toFixed(1)} ms (×${(m('c') / m('update')).toFixed(2)})`,
+      `hand-off ${m('handOff').toFixed(0)} µs per job, ${m('between').toFixed(0)} µs between jobs, update ${m('update').toFixed(1)} ms (×${(m('c') / m('update')).toFixed(2)})`,
   );
 }
 
