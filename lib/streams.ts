@@ -184,9 +184,14 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
         ack?.();
         try {
           for (let result = await next; !result.done; result = await next) {
-            if (this.destroyed) return;
-            if (!this.push(result.value)) await new Promise<void>((resolve) => (this.#resumeOutput = resolve));
-            if (this.destroyed) return;
+            if (!this.destroyed && !this.push(result.value)) {
+              await new Promise<void>((resolve) => (this.#resumeOutput = resolve));
+            }
+            if (this.destroyed) {
+              // Left early: the codec's generator ends too, as a for-await would end it.
+              void outputs.return(undefined).catch(() => undefined);
+              return;
+            }
             next = outputs.next();
           }
         } catch (error) {
@@ -194,9 +199,6 @@ abstract class CodecTransform<C extends StreamCodec<{ close(): void }>> extends 
           if (entry.done) entry.done(error as Error);
           else this.destroy(error as Error);
           return;
-        } finally {
-          // Left early (destroyed): the codec's generator ends too, as a for-await would end it.
-          void outputs.return(undefined).catch(() => undefined);
         }
         this.#pending.shift();
         // Kept for the next copy unless a corked batch made it larger than copies grow.

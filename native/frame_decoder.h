@@ -41,10 +41,12 @@ class FrameDecoder {
                                                Failure* failure);
   // Decodes all of `input` and appends all the output it completes to `out`. After a failure the
   // decoder stays failed (liblz4's context is undefined after an error) and repeats it.
-  // With `outputStays`, the caller promises that the memory `out` gave (this call's and earlier
-  // ones') stays where it is, unchanged, until ReleaseOutput(): liblz4 then keeps its history
-  // window of linked blocks in that output instead of copying 64 KiB of it into its own buffer
-  // at the end of every call (stableDst), and the next call continues straight after it.
+  // With `outputStays` (decoding jobs), the caller promises that the memory `out` gave (this
+  // call's and earlier ones') stays where it is, unchanged, until ReleaseOutput(): liblz4 then
+  // keeps its history window of linked blocks in that output instead of copying 64 KiB of it into
+  // its own buffer at the end of every call (stableDst), and the next call continues straight
+  // after it. Without it (the default, which callers that checkpoint between calls rely on, as
+  // the fuzz harness does) every call leaves the window in the decoder.
   bool Feed(ByteView input, OutputSink* out, Failure* failure, bool outputStays = false);
   // Ends what Feed(..., outputStays) promised: the history window is copied into the decoder's
   // own buffer (a call of liblz4 with no input), so the output may now be handed out or freed.

@@ -43,6 +43,30 @@ function compressInOneCall(data: Uint8Array, options = {}): Buffer {
 
 const data = mixedBytes(6 * MiB, 61);
 
+// Runs `body` with every Decompressor.updateSomeAsync call (the one native call a decompression
+// stream makes per job) reported to `onJob` with its input, and `onSettled` when it settles.
+async function watchingJobs(
+  onJob: (chunk: Uint8Array) => void,
+  onSettled: () => void,
+  body: () => Promise<void>,
+): Promise<void> {
+  const original = Decompressor.prototype.updateSomeAsync;
+  Decompressor.prototype.updateSomeAsync = function (
+    this: Decompressor,
+    chunk: Uint8Array,
+    budget: number,
+    onOutput?: (out: Buffer) => void,
+  ) {
+    onJob(chunk);
+    return original.call(this, chunk, budget, onOutput).finally(onSettled);
+  };
+  try {
+    await body();
+  } finally {
+    Decompressor.prototype.updateSomeAsync = original;
+  }
+}
+
 test('queued writes batched into one job: independent blocks byte for byte as one update per write', async () => {
   for (const options of [{ blockLinked: false }, { blockLinked: false, blockChecksum: true, level: 3 }]) {
     const stream = createCompressStream(options);
@@ -302,34 +326,26 @@ test('onOutput is checked: anything but a function is a TypeError', async () => 
 
 test("writes a 'drain' handler makes reach the decoder together, not the first one alone", async () => {
   const packed = compressInOneCall(data);
-  const original = Decompressor.prototype.updateSomeAsync;
   const callInputs: number[] = [];
-  Decompressor.prototype.updateSomeAsync = function (
-    this: Decompressor,
-    chunk: Uint8Array,
-    budget: number,
-    onOutput?: (out: Buffer) => void,
-  ) {
-    callInputs.push(chunk.length);
-    return original.call(this, chunk, budget, onOutput);
-  };
-  try {
-    const stream = createDecompressStream();
-    const { out, ended } = collect(stream);
-    const parts = slices(packed, 64 * KiB);
-    let next = 0;
-    const write = () => {
-      while (next < parts.length) if (!stream.write(parts[next++])) return void stream.once('drain', write);
-      stream.end();
-    };
-    write();
-    await ended;
-    expect(Buffer.concat(out).equals(data)).toBe(true);
-    // Only the very first write goes alone; after each 'drain' the writes queue up together.
-    expect(callInputs.filter((length) => length === 64 * KiB).length).toBeLessThanOrEqual(1);
-  } finally {
-    Decompressor.prototype.updateSomeAsync = original;
-  }
+  await watchingJobs(
+    (chunk) => callInputs.push(chunk.length),
+    () => undefined,
+    async () => {
+      const stream = createDecompressStream();
+      const { out, ended } = collect(stream);
+      const parts = slices(packed, 64 * KiB);
+      let next = 0;
+      const write = () => {
+        while (next < parts.length) if (!stream.write(parts[next++])) return void stream.once('drain', write);
+        stream.end();
+      };
+      write();
+      await ended;
+      expect(Buffer.concat(out).equals(data)).toBe(true);
+      // Only the very first write goes alone; after each 'drain' the writes queue up together.
+      expect(callInputs.filter((length) => length === 64 * KiB).length).toBeLessThanOrEqual(1);
+    },
+  );
 });
 
 test('a stream destroyed while a job hands outputs on: no more data, no error, nothing unhandled', async () => {
@@ -426,40 +442,32 @@ test('a writer that refills one buffer as soon as each write is acknowledged get
 
 test('writes are acknowledged while the job before them runs, at most about 2 MiB ahead of it', async () => {
   const packed = compressInOneCall(data);
-  const original = Decompressor.prototype.updateSomeAsync;
   let jobs = 0;
-  Decompressor.prototype.updateSomeAsync = function (
-    this: Decompressor,
-    chunk: Uint8Array,
-    budget: number,
-    onOutput?: (out: Buffer) => void,
-  ) {
-    jobs++;
-    return original.call(this, chunk, budget, onOutput).finally(() => jobs--);
-  };
-  try {
-    const stream = createDecompressStream();
-    const { out, ended } = collect(stream);
-    let acknowledged = 0;
-    let duringJobs = 0;
-    let ahead = 0;
-    const parts = slices(packed, 64 * KiB);
-    for (const part of parts) {
-      const more = stream.write(part, () => {
-        acknowledged += part.length;
-        if (jobs > 0) duringJobs++;
-        ahead = Math.max(ahead, acknowledged - stream.bytesWritten);
-      });
-      if (!more) await once(stream, 'drain');
-    }
-    stream.end();
-    await ended;
-    expect(Buffer.concat(out).equals(data)).toBe(true);
-    expect(duringJobs).toBeGreaterThan(parts.length / 2);
-    // The copy a job decodes (up to 1 MiB and the write that filled it) and the one filling.
-    expect(ahead).toBeGreaterThan(0);
-    expect(ahead).toBeLessThanOrEqual(2 * MiB + 128 * KiB);
-  } finally {
-    Decompressor.prototype.updateSomeAsync = original;
-  }
+  await watchingJobs(
+    () => jobs++,
+    () => jobs--,
+    async () => {
+      const stream = createDecompressStream();
+      const { out, ended } = collect(stream);
+      let acknowledged = 0;
+      let duringJobs = 0;
+      let ahead = 0;
+      const parts = slices(packed, 64 * KiB);
+      for (const part of parts) {
+        const more = stream.write(part, () => {
+          acknowledged += part.length;
+          if (jobs > 0) duringJobs++;
+          ahead = Math.max(ahead, acknowledged - stream.bytesWritten);
+        });
+        if (!more) await once(stream, 'drain');
+      }
+      stream.end();
+      await ended;
+      expect(Buffer.concat(out).equals(data)).toBe(true);
+      expect(duringJobs).toBeGreaterThan(parts.length / 2);
+      // The copy a job decodes (up to 1 MiB and the write that filled it) and the one filling.
+      expect(ahead).toBeGreaterThan(0);
+      expect(ahead).toBeLessThanOrEqual(2 * MiB + 128 * KiB);
+    },
+  );
 });
