@@ -18,7 +18,8 @@
  * Contexts and buffers are reused from run to run, as a C program that cares about speed does.
  * Extras: compressFrame (LZ4F_compressFrame, a new context per call) and compressFreshDst /
  * decompressFreshDst (a freshly malloc'd destination per call, what a binding that hands each
- * result to its caller pays in page faults). */
+ * result to its caller pays in page faults), decompressStreamFreshDst (decompressStream into a
+ * new ~1 MiB buffer per output, freed after the run). */
 #define LZ4F_STATIC_LINKING_ONLY
 #include <errno.h>
 #include <lz4.h>
@@ -195,6 +196,37 @@ static size_t op_decompress_stream(const data_t* d)
     return decompress_into(d, d->unsized, d->unsizedSize, d->decompressDst, g_chunk);
 }
 
+/* The stream as a binding that hands each output to its caller decodes it: CHUNK-byte calls,
+ * each output into a new malloc'd buffer of about 1 MiB (lz4framed's stream outputs), all of them
+ * freed only after the run, as a garbage collector frees them later. */
+#define STREAM_OUTPUT_BYTES (1024 * 1024)
+#define MAX_STREAM_OUTPUTS 4096
+static size_t op_decompress_stream_fresh(const data_t* d)
+{
+    static uint8_t* outputs[MAX_STREAM_OUTPUTS];
+    size_t count = 0, in = 0, out = 0, hint = 1, used = 0, capacity = STREAM_OUTPUT_BYTES + 64 * 1024;
+    uint8_t* dst = NULL;
+    LZ4F_resetDecompressionContext(g_dctx);
+    while (in < d->unsizedSize && hint != 0) {
+        if (dst == NULL || used >= STREAM_OUTPUT_BYTES) {
+            if (count == MAX_STREAM_OUTPUTS) die("decompressStreamFreshDst: too many outputs", 0);
+            dst = outputs[count++] = xmalloc(capacity);
+            used = 0;
+        }
+        size_t n = d->unsizedSize - in;
+        if (g_chunk && n > g_chunk) n = g_chunk;
+        size_t room = capacity - used;
+        hint = LZ4F_decompress(g_dctx, dst + used, &room, d->unsized + in, &n, NULL);
+        if (LZ4F_isError(hint)) die("LZ4F_decompress", hint);
+        in += n;
+        used += room;
+        out += room;
+    }
+    if (hint != 0) die("LZ4F_decompress: truncated frame", 0);
+    for (size_t i = 0; i < count; i++) free(outputs[i]);
+    return out;
+}
+
 static size_t op_decompress_fresh(const data_t* d)
 {
     uint8_t* dst = xmalloc(d->plainSize);
@@ -220,6 +252,7 @@ static const struct {
     {"decompressFreshDst", op_decompress_fresh, 1},
     {"decompressUnknownSize", op_decompress_unsized, 0},
     {"decompressStream", op_decompress_stream, 0},
+    {"decompressStreamFreshDst", op_decompress_stream_fresh, 1},
 };
 #define N_OPS (sizeof OPS / sizeof OPS[0])
 

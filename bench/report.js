@@ -40,6 +40,8 @@ const VARIANTS = {
   compressFreshDst: "compressing into a new malloc'd buffer per call",
   compressSteps: 'compressing in updates of 256 KiB, as lz4framed does (checksum hashed in cache)',
   decompressFreshDst: "decompressing into a new malloc'd buffer per call",
+  decompressStreamFreshDst:
+    "decompressing the stream into a new malloc'd buffer per MiB of output, freed after the run",
 };
 
 function referenceNotes(result) {

@@ -153,7 +153,7 @@ async function parallelRows(row, data, level) {
 
 // ---------------------------------------------------------------- streaming
 
-async function streamRows(rows, reference, data, runs) {
+async function streamRows(rows, reference, data, runs, extras) {
   const bytes = data.length;
   const kept = [];
   contextCompress(data, STREAM_CHUNK, kept);
@@ -173,8 +173,13 @@ async function streamRows(rows, reference, data, runs) {
     await pump(t.decompress(), transformFrames[t.name], STREAM_CHUNK, out);
     checkRoundTrip(`${t.name} Transform streams`, Buffer.concat(out), data);
   }
-  const row = async (op, cOp, contenders, note) =>
-    rows.add(op, 'MB/s', await throughput([cContender(reference, cOp, 0), ...contenders], bytes, runs), note);
+  const row = async (op, cOp, contenders, note, cVariants = []) =>
+    rows.add(
+      op,
+      'MB/s',
+      await throughput([cContender(reference, cOp, 0), ...cVariants, ...contenders], bytes, runs),
+      note,
+    );
   const chunks = `${STREAM_CHUNK / 1024} KiB chunks`;
   const noTransform = TRANSFORMS.some((t) => t.name === 'lz4framed')
     ? undefined
@@ -192,9 +197,13 @@ async function streamRows(rows, reference, data, runs) {
     TRANSFORMS.map((t) => ({ id: t.name, fn: () => pump(t.compress(), data, STREAM_CHUNK), async: true })),
     noTransform,
   );
-  await row(`stream decompress: Decompressor.update, ${chunks}`, 'decompressStream', [
-    { id: 'lz4framed', fn: () => contextDecompress(packed, STREAM_CHUNK) },
-  ]);
+  await row(
+    `stream decompress: Decompressor.update, ${chunks}`,
+    'decompressStream',
+    [{ id: 'lz4framed', fn: () => contextDecompress(packed, STREAM_CHUNK) }],
+    undefined,
+    extras ? [cContender(reference, 'decompressStreamFreshDst', 0, 'C:decompressStreamFreshDst')] : [],
+  );
   await row(`stream decompress: Decompressor.updateAsync, ${chunks}`, 'decompressStream', [
     { id: 'lz4framed', fn: () => contextDecompressAsync(packed, STREAM_CHUNK), async: true },
   ]);
@@ -292,7 +301,7 @@ async function benchCorpus(corpus, spec, settings, build, log) {
       const { ratio, sized } = await oneShotRows(rows, reference, data, level, runs, spec.extras && first);
       ratios[level] = ratio;
       if (!first) continue;
-      if (spec.stream) await streamRows(rows, reference, data, settings.runs);
+      if (spec.stream) await streamRows(rows, reference, data, settings.runs, spec.extras);
       if (spec.small) await smallRows(rows, reference, data, settings.runs, settings.smallMs);
       if (spec.checkpoint) {
         try {
