@@ -10,7 +10,7 @@
 //
 // Operations (--ops): compress (compressSync), compressAsync (compress, concurrency 1),
 // compressParallel (compress, every lane), decompress, decompressAsync, decompressUnsized
-// (decompressSync of a frame without a content size), transform (a decompression Transform fed
+// (decompressSync of a frame without a content size), decompressUnsizedAsync, transform (a decompression Transform fed
 // 64 KiB writes). Needs `npm run build` here and in BASE.
 const path = require('path');
 const { loadCorpus, MiB } = require('./corpus');
@@ -32,6 +32,11 @@ const OPERATIONS = {
   decompress: { c: 'decompress', run: (lib, _data, frames) => lib.decompressSync(frames.sized) },
   decompressAsync: { c: 'decompress', async: true, run: (lib, _data, frames) => lib.decompress(frames.sized) },
   decompressUnsized: { c: 'decompressUnknownSize', run: (lib, _data, frames) => lib.decompressSync(frames.unsized) },
+  decompressUnsizedAsync: {
+    c: 'decompressUnknownSize',
+    async: true,
+    run: (lib, _data, frames) => lib.decompress(frames.unsized),
+  },
   transform: {
     c: 'decompressStream',
     async: true,

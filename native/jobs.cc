@@ -55,7 +55,7 @@ void DecodeStep::Decode() {
   // With an exact size the helper faults in all of the output; with only a bound it follows the
   // decoder, which reports after each step (the same decoder fed in slices, as update() would be).
   bool followed = !(prefaultExact || prefaultSize == 0);
-  BackgroundPrefault prefault(prefaultData, prefaultSize, followed ? kFollowedStep : SIZE_MAX);
+  BackgroundPrefault prefault(prefaultData, prefaultSize, followed ? kFollowedStep : SIZE_MAX, kFollowedLeadFloor);
   size_t step = SIZE_MAX;
   if (followed) {
     double inputPerOutput = static_cast<double>(input.size) / static_cast<double>(prefaultSize);

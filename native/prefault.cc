@@ -19,8 +19,8 @@ uintptr_t SaturatingAdd(uintptr_t a, size_t b) { return b > UINTPTR_MAX - a ? UI
 
 }  // namespace
 
-BackgroundPrefault::BackgroundPrefault(uint8_t* data, size_t size, size_t lead)
-    : base_(reinterpret_cast<uintptr_t>(data)), lead_(lead), limit_(SaturatingAdd(base_, lead)) {
+BackgroundPrefault::BackgroundPrefault(uint8_t* data, size_t size, size_t lead, size_t minLead)
+    : base_(reinterpret_cast<uintptr_t>(data)), minLead_(minLead), lead_(lead), limit_(SaturatingAdd(base_, lead)) {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
   if (size < kLargeOutputBytes) return;
   PageRange pages = InnerPages(data, size, static_cast<size_t>(sysconf(_SC_PAGESIZE)));
@@ -43,6 +43,7 @@ void BackgroundPrefault::Reached(size_t written) {
   size_t step = written > reported_ ? written - reported_ : 0;
   reported_ = written;
   size_t lead = step > (SIZE_MAX - kHugePageBytes) / 2 ? SIZE_MAX : 2 * step + kHugePageBytes;
+  lead = std::max(lead, minLead_);
   bool wake;
   {
     std::lock_guard<std::mutex> lock(mutex_);

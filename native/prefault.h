@@ -19,14 +19,14 @@ class BackgroundPrefault {
   // known, which the writer will fill to the end.
   BackgroundPrefault(uint8_t* data, size_t size) : BackgroundPrefault(data, size, SIZE_MAX) {}
   // Stays ahead of what the writer reports with Reached(), `lead` bytes until the first report,
-  // then two of the writer's last steps and a huge page: an output bound the writer fills only in
-  // part (a frame being compressed, a decode whose size only block headers bound), whose
-  // untouched tail must stay unpopulated.
+  // then two of the writer's last steps and a huge page, or `minLead` if that is more: an output
+  // bound the writer fills only in part (a frame being compressed, a decode whose size only block
+  // headers bound), whose untouched tail must stay unpopulated (beyond `minLead` at most).
   //
   // The helper starts only when `size` is large enough to be worth a thread and the kernel can
   // populate a range without writing to it (MADV_POPULATE_WRITE, Linux 5.14): the writer may
   // already have written the page the helper reaches, and its bytes must stay as they are.
-  BackgroundPrefault(uint8_t* data, size_t size, size_t lead);
+  BackgroundPrefault(uint8_t* data, size_t size, size_t lead, size_t minLead = 0);
   BackgroundPrefault(const BackgroundPrefault&) = delete;
   BackgroundPrefault& operator=(const BackgroundPrefault&) = delete;
   // Stops the helper between two steps and waits for it: the region may be freed right after.
@@ -40,6 +40,7 @@ class BackgroundPrefault {
 
   uintptr_t base_ = 0;
   size_t reported_ = 0;  // the writer's last report; only the writer's thread touches it
+  size_t minLead_ = 0;
   std::mutex mutex_;
   std::condition_variable moved_;
   // Guarded by mutex_: the helper populates below limit_, lead_ bytes past the writer; while it
