@@ -80,12 +80,11 @@ struct DecodeStep {
   // Without an exact output size, a whole input is decoded in steps of about this much output
   // (as the bound spreads over the input), so the helper faulting in the output can follow.
   static constexpr size_t kFollowedStep = 4 * 1024 * 1024;
-  // The helper stays at least this far ahead of such a decoder. With two steps and a huge page
-  // (about 10 MiB) it fell behind on two cores, where the decoder and the checksum helper run too:
-  // decompress() of 100 MiB mixed without a stored size took 53-62 ms against 46-50 ms with the
-  // size (medians of 10, alternating in one process), and 46-54 ms with this floor. A bound far
-  // above the output (frames of short, flushed blocks) has at most this much of its tail faulted
-  // in for nothing.
+  // The helper stays at least this far ahead of such a decoder. With only two steps and a huge
+  // page (about 10 MiB), on two cores where the checksum helper runs too, decompress() of 100 MiB
+  // mixed without a stored size took 53-62 ms against 46-50 ms with the size (medians of 10,
+  // alternating in one process), and 46-54 ms with this floor. A bound far above the output
+  // (frames of short, flushed blocks) has at most this much of its tail faulted in for nothing.
   static constexpr size_t kFollowedLeadFloor = 32 * 1024 * 1024;
   static constexpr unsigned kScratchCalls = 15;
   // One-shot outputs from this size have their content checksums hashed on a helper thread
