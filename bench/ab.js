@@ -10,8 +10,8 @@
 //
 // Operations (--ops): compress (compressSync), compressAsync (compress, concurrency 1),
 // compressParallel (compress, every lane), decompress, decompressAsync, decompressUnsized
-// (decompressSync of a frame without a content size), decompressUnsizedAsync, transform (a decompression Transform fed
-// 64 KiB writes). Needs `npm run build` here and in BASE.
+// (decompressSync of a frame without a content size), decompressUnsizedAsync, transform (a
+// decompression Transform fed 64 KiB writes). Needs `npm run build` here and in BASE.
 const path = require('path');
 const { loadCorpus, MiB } = require('./corpus');
 const { buildReference, startReference } = require('./c-reference');

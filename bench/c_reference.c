@@ -96,21 +96,37 @@ static size_t compress_into(const data_t* d, uint8_t* dst)
     return r;
 }
 
-/* Feeds `chunk` bytes of the frame per call (all of it when chunk is 0) into dst. */
-static size_t decompress_into(const data_t* d, const uint8_t* src, size_t srcSize, uint8_t* dst, size_t chunk)
+#define STREAM_OUTPUT_BYTES (1024 * 1024)
+#define MAX_STREAM_OUTPUTS 4096
+
+/* Feeds `chunk` bytes of the frame per call (all of it when chunk is 0) into dst, or with `fresh`
+ * into a new malloc'd buffer per STREAM_OUTPUT_BYTES of output, as a binding that hands each
+ * output to its caller decodes (lz4framed's stream outputs are about that size); those are all
+ * freed only after the run, as a garbage collector frees them later. */
+static size_t decompress_into(const data_t* d, const uint8_t* src, size_t srcSize, uint8_t* dst, size_t chunk, int fresh)
 {
+    static uint8_t* outputs[MAX_STREAM_OUTPUTS];
+    size_t count = 0, in = 0, out = 0, hint = 1;
+    size_t used = 0, capacity = fresh ? STREAM_OUTPUT_BYTES + 64 * 1024 : d->plainSize;
+    if (fresh) dst = NULL;
     LZ4F_resetDecompressionContext(g_dctx);
-    size_t in = 0, out = 0, hint = 1;
     while (in < srcSize && hint != 0) {
+        if (fresh && (dst == NULL || used >= STREAM_OUTPUT_BYTES)) {
+            if (count == MAX_STREAM_OUTPUTS) die("decompress_into: too many outputs", 0);
+            dst = outputs[count++] = xmalloc(capacity);
+            used = 0;
+        }
         size_t n = srcSize - in;
         if (chunk && n > chunk) n = chunk;
-        size_t room = d->plainSize - out;
-        hint = LZ4F_decompress(g_dctx, dst + out, &room, src + in, &n, NULL);
+        size_t room = capacity - used;
+        hint = LZ4F_decompress(g_dctx, dst + used, &room, src + in, &n, NULL);
         if (LZ4F_isError(hint)) die("LZ4F_decompress", hint);
         in += n;
+        used += room;
         out += room;
     }
     if (hint != 0) die("LZ4F_decompress: truncated frame", 0);
+    for (size_t i = 0; i < count; i++) free(outputs[i]);
     return out;
 }
 
@@ -183,54 +199,28 @@ static size_t op_compress_steps(const data_t* d)
 
 static size_t op_decompress(const data_t* d)
 {
-    return decompress_into(d, d->packed, d->packedSize, d->decompressDst, 0);
+    return decompress_into(d, d->packed, d->packedSize, d->decompressDst, 0, 0);
 }
 
 static size_t op_decompress_unsized(const data_t* d)
 {
-    return decompress_into(d, d->unsized, d->unsizedSize, d->decompressDst, 0);
+    return decompress_into(d, d->unsized, d->unsizedSize, d->decompressDst, 0, 0);
 }
 
 static size_t op_decompress_stream(const data_t* d)
 {
-    return decompress_into(d, d->unsized, d->unsizedSize, d->decompressDst, g_chunk);
+    return decompress_into(d, d->unsized, d->unsizedSize, d->decompressDst, g_chunk, 0);
 }
 
-/* The stream as a binding that hands each output to its caller decodes it: CHUNK-byte calls,
- * each output into a new malloc'd buffer of about 1 MiB (lz4framed's stream outputs), all of them
- * freed only after the run, as a garbage collector frees them later. */
-#define STREAM_OUTPUT_BYTES (1024 * 1024)
-#define MAX_STREAM_OUTPUTS 4096
 static size_t op_decompress_stream_fresh(const data_t* d)
 {
-    static uint8_t* outputs[MAX_STREAM_OUTPUTS];
-    size_t count = 0, in = 0, out = 0, hint = 1, used = 0, capacity = STREAM_OUTPUT_BYTES + 64 * 1024;
-    uint8_t* dst = NULL;
-    LZ4F_resetDecompressionContext(g_dctx);
-    while (in < d->unsizedSize && hint != 0) {
-        if (dst == NULL || used >= STREAM_OUTPUT_BYTES) {
-            if (count == MAX_STREAM_OUTPUTS) die("decompressStreamFreshDst: too many outputs", 0);
-            dst = outputs[count++] = xmalloc(capacity);
-            used = 0;
-        }
-        size_t n = d->unsizedSize - in;
-        if (g_chunk && n > g_chunk) n = g_chunk;
-        size_t room = capacity - used;
-        hint = LZ4F_decompress(g_dctx, dst + used, &room, d->unsized + in, &n, NULL);
-        if (LZ4F_isError(hint)) die("LZ4F_decompress", hint);
-        in += n;
-        used += room;
-        out += room;
-    }
-    if (hint != 0) die("LZ4F_decompress: truncated frame", 0);
-    for (size_t i = 0; i < count; i++) free(outputs[i]);
-    return out;
+    return decompress_into(d, d->unsized, d->unsizedSize, NULL, g_chunk, 1);
 }
 
 static size_t op_decompress_fresh(const data_t* d)
 {
     uint8_t* dst = xmalloc(d->plainSize);
-    size_t r = decompress_into(d, d->packed, d->packedSize, dst, 0);
+    size_t r = decompress_into(d, d->packed, d->packedSize, dst, 0, 0);
     free(dst);
     return r;
 }
