@@ -129,34 +129,23 @@ export class DecompressCodec extends StreamCodec<Decompressor> {
   async *transform(chunk: BinaryInput): AsyncGenerator<Buffer, void, undefined> {
     const bytes = toBytes(chunk, 'chunk');
     // Each call takes what it can of the rest; every call consumes at least one piece or throws.
-    // Outputs a call hands over before it settles are yielded as they come.
+    // A call hands its earlier outputs to onOutput before it settles: they go out first, also
+    // when it fails in a later one.
     const early: Buffer[] = [];
-    let arrived: (() => void) | undefined;
-    const onOutput = (out: Buffer): void => {
-      early.push(out);
-      arrived?.();
-    };
+    const onOutput = (out: Buffer): void => void early.push(out);
     for (let pos = 0; pos < bytes.length;) {
       const before = this.context.inputOffset;
       const rest = bytes.subarray(pos);
-      let settled = false;
-      const call = this.job(() => this.context.updateSomeAsync(rest, DECOMPRESS_OUTPUT_BUDGET, onOutput)).finally(
-        () => {
-          settled = true;
-          arrived?.();
-        },
+      const settled = await this.job(() => this.context.updateSomeAsync(rest, DECOMPRESS_OUTPUT_BUDGET, onOutput)).then(
+        (out) => ({ out }),
+        (error: unknown) => ({ error }),
       );
-      call.catch(() => undefined); // awaited below, once the early outputs are out
-      while (!settled || early.length > 0) {
-        const out = early.shift();
-        if (out === undefined) await new Promise<void>((resolve) => (arrived = resolve));
-        else if (out.length > 0) yield out;
-      }
-      const out = await call;
+      for (const out of early.splice(0)) if (out.length > 0) yield out;
+      if ('error' in settled) throw settled.error;
       const used = this.context.inputOffset - before;
       pos += used;
       this.consumed(used);
-      if (out.length > 0) yield out;
+      if (settled.out.length > 0) yield settled.out;
     }
   }
 

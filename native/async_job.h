@@ -5,10 +5,6 @@
 // AsyncJob<Work>: Work must provide
 //   void Run();                          // threadpool: the liblz4 work, failures kept as data
 //   Napi::Value Finish(Napi::Env env);   // main thread: the result, or throws a coded error
-// ProgressJob<Work>, for work that hands out results before it ends (a stream's several outputs):
-//   void Run(Deliver deliver);           // threadpool: calls deliver(index) for each early result
-//   Napi::Value Deliver(Napi::Env, size_t index);  // main thread: that result, passed to onResult
-//   Napi::Value Finish(Napi::Env env);   // main thread: the last result, after every delivery
 #pragma once
 
 #include <napi.h>
@@ -108,63 +104,6 @@ class AsyncJob final : public Napi::AsyncWorker {
 
   Work work_;
   JobHold hold_;
-};
-
-// node-addon-api's queue worker runs every OnProgress before OnOK (it settles only once its
-// threadsafe function has drained), so JS sees the early results in order and before the last.
-template <typename Work>
-class ProgressJob final : public Napi::AsyncProgressQueueWorker<size_t> {
- public:
-  static Napi::Promise Start(Napi::Env env, Work work, Napi::Function onResult,
-                             std::initializer_list<Napi::Value> keepAlive, JobOwner* owner) {
-    auto* job = new ProgressJob(env, std::move(work), onResult, keepAlive, owner);
-    Napi::Promise promise = job->hold_.Promise();
-    job->Queue();
-    return promise;
-  }
-
- protected:
-  void Execute(const ExecutionProgress& progress) override {
-    work_.Run([&progress](size_t index) { progress.Send(&index, 1); });
-  }
-
-  // A throwing onResult does not stop the others: the job rejects with the first such error.
-  void OnProgress(const size_t* indices, size_t count) override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    for (size_t i = 0; i < count; i++) {
-      try {
-        onResult_.Call({work_.Deliver(env, indices[i])});
-      } catch (const Napi::Error& error) {
-        if (deliveryError_.IsEmpty()) deliveryError_ = Napi::Persistent(error.Value());
-      }
-    }
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    hold_.Settle(env, [&] {
-      Napi::Value last = work_.Finish(env);
-      if (!deliveryError_.IsEmpty()) throw Napi::Error(env, deliveryError_.Value());
-      return last;
-    });
-  }
-
-  void OnError(const Napi::Error& error) override { hold_.Fail(Env(), error); }
-
- private:
-  ProgressJob(Napi::Env env, Work work, Napi::Function onResult, std::initializer_list<Napi::Value> keepAlive,
-              JobOwner* owner)
-      : Napi::AsyncProgressQueueWorker<size_t>(env, "lz4framed"),
-        work_(std::move(work)),
-        hold_(env, keepAlive, owner),
-        onResult_(Napi::Persistent(onResult)) {}
-
-  Work work_;
-  JobHold hold_;
-  Napi::FunctionReference onResult_;
-  Napi::ObjectReference deliveryError_;
 };
 
 }  // namespace lz4framed

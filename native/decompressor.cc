@@ -17,7 +17,7 @@ constexpr size_t kMaxScratch = 16 * 1024 * 1024;
 // block headers and is not worth allocating up front.
 constexpr uint64_t kMaxExpansion = 255;
 
-// The most outputs one job of a stream decodes before its promise settles (ProgressJob): what a
+// The most outputs one job of a stream decodes before its promise settles (DecodeSteps): what a
 // stream holds beyond what its consumer has read is at most this many outputs of about a budget.
 constexpr size_t kMaxStepsPerJob = 4;
 
@@ -102,7 +102,7 @@ size_t Decompressor::NativeBytes() const { return (decoder_ ? decoder_->NativeBy
 // through the scratch buffer into a new Buffer. With a budget, the chunk is decoded in pieces
 // until that much output is out (DecodeStep); the caller reads from inputOffset how much of the
 // chunk was used. With onOutput too, one job decodes up to kMaxStepsPerJob such outputs
-// (DecodeSteps), handing all but the last to onOutput while it decodes on.
+// (DecodeSteps), handing all but the last to onOutput before it settles with the last.
 Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
   Decompressor* self = Usable(info);
@@ -145,12 +145,13 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   }
   if (plan.size() >= 2) {
     DecodeSteps steps;
+    steps.onOutput = Napi::Persistent(onOutput);
     for (const PlannedStep& planned : plan) {
       DecodeStep step = newStep();
       PreallocateStep(env, planned, &self->scratchCalls_, &step);
       steps.steps.push_back(std::move(step));
     }
-    return ProgressJob<DecodeSteps>::Start(env, std::move(steps), onOutput, {info.This(), chunk}, self);
+    return AsyncJob<DecodeSteps>::Start(env, std::move(steps), {info.This(), chunk}, self);
   }
   DecodeStep step = newStep();
   if (plan.size() == 1) PreallocateStep(env, plan[0], &self->scratchCalls_, &step);

@@ -86,4 +86,25 @@ Napi::Value DecodeStep::Finish(Napi::Env env) {
   return out;
 }
 
+void DecodeSteps::Run() {
+  for (last = 0; last < steps.size(); last++) {
+    steps[last].Run();
+    if (steps[last].failure || last + 1 == steps.size()) return;
+  }
+}
+
+Napi::Value DecodeSteps::Finish(Napi::Env env) {
+  Napi::Value deliveryError;
+  for (size_t i = 0; i < last; i++) {
+    try {
+      onOutput.Call({steps[i].Finish(env)});
+    } catch (const Napi::Error& error) {
+      if (deliveryError.IsEmpty()) deliveryError = error.Value();
+    }
+  }
+  Napi::Value result = steps[last].Finish(env);
+  if (!deliveryError.IsEmpty()) throw Napi::Error(env, deliveryError);
+  return result;
+}
+
 }  // namespace lz4framed

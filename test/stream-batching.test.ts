@@ -279,7 +279,7 @@ async function budgetedCalls(packed: Uint8Array, budget: number, batched: boolea
   return { outputs, perCall, failure };
 }
 
-test('one job decodes several budgeted outputs, handing each on while it decodes the next', async () => {
+test('one job decodes several budgeted outputs, handing all but the last on before it settles', async () => {
   const packed = compressInOneCall(data);
   for (const budget of [256 * KiB, MiB]) {
     // Calls of 2 MiB of input: about 4 MiB of output each.
@@ -348,7 +348,7 @@ test("writes a 'drain' handler makes reach the decoder together, not the first o
   );
 });
 
-test('a stream destroyed while a job hands outputs on: no more data, no error, nothing unhandled', async () => {
+test("a stream destroyed while it pushes a job's outputs: no more data, no error, nothing unhandled", async () => {
   const packed = compressInOneCall(data);
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -389,14 +389,14 @@ test('a consumer that does not read holds the stream to about one job of output'
   expect(Buffer.concat(out).equals(data)).toBe(true);
 });
 
-test('outputs a job hands on while the consumer is paused keep their order', async () => {
+test('outputs of a job pushed while the consumer is paused keep their order', async () => {
   const packed = compressInOneCall(data);
   const stream = createDecompressStream();
   const out: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => {
     out.push(chunk);
-    // Paused at the first output (which the stream's next job follows at once, as it was read in
-    // flowing mode): that job's outputs after its first wait in line while it decodes on.
+    // Paused at the first output (read in flowing mode): that job's outputs after its first
+    // wait in line until the consumer resumes.
     if (out.length === 1) {
       stream.pause();
       setTimeout(() => stream.resume(), 100);

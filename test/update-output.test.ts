@@ -123,7 +123,7 @@ describe('Decompressor.update output', () => {
         expect(Buffer.concat(copies).equals(data)).toBe(true);
       }
     }
-    // The stream decodes several outputs per job, handing each over while it decodes the next.
+    // The stream decodes several outputs per job and pushes them one after another.
     copies.length = 0;
     const stream = createDecompressStream();
     stream.on('data', keepAndOverwrite);
