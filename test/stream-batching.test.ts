@@ -312,6 +312,30 @@ test('a corrupt block in a later output of a job: what comes before it and the e
   expect(emitted.equals(data.subarray(0, emitted.length))).toBe(true);
 });
 
+test('an onOutput that throws still gets every early output; the call then rejects with its first error', async () => {
+  const packed = compressInOneCall(data);
+  const d = new Decompressor();
+  // The first call reads the frame header, after which block headers bound each output.
+  const head = d.update(packed.subarray(0, 64 * KiB));
+  const early: Buffer[] = [];
+  const onOutput = (out: Buffer) => {
+    early.push(out);
+    throw new Error(`refused output ${early.length}`);
+  };
+  const batch = packed.subarray(64 * KiB, 64 * KiB + 2 * MiB);
+  await expect(d.updateSomeAsync(batch, MiB, onOutput)).rejects.toThrow('refused output 1');
+  expect(early.length).toBeGreaterThanOrEqual(2);
+  // The context is usable and where the job left it: the rest of the input decodes after the
+  // early outputs and the last one (which the rejection dropped), to the original bytes.
+  const rest = d.update(packed.subarray(d.inputOffset));
+  d.end();
+  d.close();
+  const delivered = Buffer.concat([head, ...early]);
+  expect(delivered.equals(data.subarray(0, delivered.length))).toBe(true);
+  expect(rest.equals(data.subarray(data.length - rest.length))).toBe(true);
+  expect(delivered.length + rest.length).toBeLessThan(data.length);
+});
+
 test('onOutput is checked: anything but a function is a TypeError', async () => {
   const d = new Decompressor();
   const packed = compressInOneCall(data);
