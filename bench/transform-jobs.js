@@ -15,10 +15,15 @@
 //   hand-off     (in flight - sync replay) / jobs: waking a pool thread, then the event loop
 //   between      median time from one job's settled promise to the next job's call: the stream's
 //                own turn (pushing output, taking the next input in) while no job runs
+//   pool CPU     on-CPU time during the Transform of the threadpool (the UV_THREADPOOL_SIZE
+//                busiest threads besides the main one, from /proc/self/task/*/schedstat; Linux only):
+//                the decoding itself, to set against C's time and the wall time
+//   main CPU     on-CPU time of the main thread during the Transform
 //   update       the whole frame through update() in CHUNK-byte calls (the Decompressor.update row)
 //   C            decompressStream of the C reference
 // and the medians. Nothing here is asserted: it is a diagnostic for the README's account of the
 // Transform's time.
+const fs = require('fs');
 const { loadCorpus, MiB } = require('./corpus');
 const { integerArgs } = require('./int-args');
 const { median } = require('./measure');
@@ -43,6 +48,37 @@ function timeJobs() {
 
 function ms(ns) {
   return Number(ns) / 1e6;
+}
+
+const TASKS = '/proc/self/task';
+
+// On-CPU milliseconds of each thread of this process, by thread id; undefined where /proc has no
+// schedstat (not Linux).
+function threadCpu() {
+  try {
+    const times = new Map();
+    for (const tid of fs.readdirSync(TASKS)) {
+      times.set(Number(tid), Number(fs.readFileSync(`${TASKS}/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+    }
+    return times;
+  } catch {
+    return undefined;
+  }
+}
+
+// The CPU time between two threadCpu() readings: the main thread's, and the threadpool's as the
+// busiest `poolSize` other threads (libuv's threads are not named apart from V8's).
+function cpuBetween(before, after, poolSize) {
+  if (before === undefined || after === undefined) return { main: NaN, pool: NaN };
+  const others = [];
+  let main = 0;
+  for (const [tid, time] of after) {
+    const used = time - (before.get(tid) ?? 0);
+    if (tid === process.pid) main = used;
+    else others.push(used);
+  }
+  others.sort((a, b) => b - a);
+  return { main, pool: others.slice(0, poolSize).reduce((sum, used) => sum + used, 0) };
 }
 
 // The frame decoded with update() in pieces of the given lengths: milliseconds.
@@ -75,18 +111,21 @@ async function main() {
   const chunkLengths = [];
   for (let at = 0; at < frame.length; at += args.chunk) chunkLengths.push(Math.min(args.chunk, frame.length - at));
   const recorder = timeJobs();
+  const poolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4;
   const rows = [];
   try {
     await pump(lz4.createDecompressStream(), frame, args.chunk); // warm-up
     console.log(`mixed ${args.mib} MiB, unsized frame, ${args.chunk}-byte writes`);
     console.log(
-      'wall ms  jobs (lone)  in flight ms (share)  sync replay ms  hand-off µs/job  between µs  update ms  C ms',
+      'wall ms  jobs (lone)  in flight ms (share)  sync replay ms  hand-off µs/job  between µs  pool CPU ms  main CPU ms  update ms  C ms',
     );
     for (let run = 0; run < args.runs; run++) {
       recorder.jobs = [];
+      const cpuBefore = threadCpu();
       const start = process.hrtime.bigint();
       const bytes = await pump(lz4.createDecompressStream(), frame, args.chunk);
       const wall = ms(process.hrtime.bigint() - start);
+      const cpu = cpuBetween(cpuBefore, threadCpu(), poolSize);
       if (bytes !== corpus.data.length) throw new Error(`decoded ${bytes} bytes, expected ${corpus.data.length}`);
       const jobs = recorder.jobs;
       recorder.jobs = undefined;
@@ -106,6 +145,8 @@ async function main() {
         replay,
         handOff: ((inFlight - replay) * 1000) / jobs.length,
         between,
+        poolCpu: cpu.pool,
+        mainCpu: cpu.main,
         update,
         c,
       };
@@ -114,6 +155,7 @@ async function main() {
         `${wall.toFixed(1).padStart(7)}  ${String(row.jobs).padStart(4)} (${String(row.lone).padStart(3)})  ` +
           `${inFlight.toFixed(1).padStart(12)} (${((100 * inFlight) / wall).toFixed(0)} %)  ` +
           `${replay.toFixed(1).padStart(14)}  ${row.handOff.toFixed(0).padStart(15)}  ${between.toFixed(0).padStart(10)}  ` +
+          `${cpu.pool.toFixed(1).padStart(11)}  ${cpu.main.toFixed(1).padStart(11)}  ` +
           `${update.toFixed(1).padStart(9)}  ${c.toFixed(1).padStart(5)}`,
       );
     }
@@ -124,7 +166,9 @@ async function main() {
   console.log(
     `median: wall ${m('wall').toFixed(1)} ms (×${(m('c') / m('wall')).toFixed(2)} of C ${m('c').toFixed(1)} ms), ` +
       `in flight ${m('inFlight').toFixed(1)} ms, sync replay ${m('replay').toFixed(1)} ms, ` +
-      `hand-off ${m('handOff').toFixed(0)} µs per job, ${m('between').toFixed(0)} µs between jobs, update ${m('update').toFixed(1)} ms (×${(m('c') / m('update')).toFixed(2)})`,
+      `hand-off ${m('handOff').toFixed(0)} µs per job, ${m('between').toFixed(0)} µs between jobs, ` +
+      `threadpool on CPU ${m('poolCpu').toFixed(1)} ms, main thread ${m('mainCpu').toFixed(1)} ms, ` +
+      `update ${m('update').toFixed(1)} ms (×${(m('c') / m('update')).toFixed(2)})`,
   );
 }
 
