@@ -1,4 +1,4 @@
-// The AsyncWorker templates of the addon. A job captures every input at construction and holds
+// The AsyncWorker template of the addon. A job captures every input at construction and holds
 // references to the input buffers and to the owning handle until it settles, runs pure C++ on the
 // threadpool (no N-API call there), and resolves or rejects a promise on the main thread.
 //
