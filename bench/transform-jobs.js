@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// node bench/transform-jobs.js [--mib 100] [--runs 7] [--chunk 65536]
+// node bench/transform-jobs.js [--mib 100] [--runs 7] [--chunk 65536] [--apart 1]
 //
 // Where a decompression Transform's time goes, job by job. The stream is fed the unsized frame of
 // the mixed corpus in CHUNK-byte writes, as in the suite, with Decompressor.prototype.updateSomeAsync
@@ -19,10 +19,14 @@
 //                busiest threads besides the main one, from /proc/self/task/*/schedstat; Linux only):
 //                the decoding itself, to set against C's time and the wall time
 //   main CPU     on-CPU time of the main thread during the Transform
+//   faults       minor page faults of the process during the Transform
 //   update       the whole frame through update() in CHUNK-byte calls (the Decompressor.update row)
 //   C            decompressStream of the C reference
-// and the medians. Nothing here is asserted: it is a diagnostic for the README's account of the
-// Transform's time.
+// and the medians. With `--apart 1` (Linux, util-linux's taskset), after the warm-up the main thread
+// is held on CPU 0 and the threadpool's threads on CPU 1, so that the kernel never runs the two on
+// one core: what sharing a core costs the stream, against a run without it. Nothing here is
+// asserted: it is a diagnostic for the README's account of the Transform's time.
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const { loadCorpus, MiB } = require('./corpus');
 const { integerArgs } = require('./int-args');
@@ -67,18 +71,25 @@ function threadCpu() {
 }
 
 // The CPU time between two threadCpu() readings: the main thread's, and the threadpool's as the
-// busiest `poolSize` other threads (libuv's threads are not named apart from V8's).
+// busiest `poolSize` other threads (libuv's threads are not named apart from V8's), with their ids.
 function cpuBetween(before, after, poolSize) {
-  if (before === undefined || after === undefined) return { main: NaN, pool: NaN };
+  if (before === undefined || after === undefined) return { main: NaN, pool: NaN, poolThreads: [] };
   const others = [];
   let main = 0;
   for (const [tid, time] of after) {
     const used = time - (before.get(tid) ?? 0);
     if (tid === process.pid) main = used;
-    else others.push(used);
+    else others.push({ tid, used });
   }
-  others.sort((a, b) => b - a);
-  return { main, pool: others.slice(0, poolSize).reduce((sum, used) => sum + used, 0) };
+  others.sort((a, b) => b.used - a.used);
+  const pool = others.slice(0, poolSize);
+  return { main, pool: pool.reduce((sum, t) => sum + t.used, 0), poolThreads: pool.map((t) => t.tid) };
+}
+
+// Holds the main thread on CPU 0 and `poolThreads` on CPU 1.
+function holdApart(poolThreads) {
+  execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+  for (const tid of poolThreads) execFileSync('taskset', ['-pc', '1', String(tid)], { stdio: 'ignore' });
 }
 
 // The frame decoded with update() in pieces of the given lengths: milliseconds.
@@ -98,8 +109,8 @@ function syncUpdates(frame, lengths) {
 async function main() {
   const args = integerArgs(
     process.argv.slice(2),
-    { mib: 100, runs: 7, chunk: 64 * 1024 },
-    'node bench/transform-jobs.js [--mib N] [--runs K] [--chunk BYTES]',
+    { mib: 100, runs: 7, chunk: 64 * 1024, apart: 0 },
+    'node bench/transform-jobs.js [--mib N] [--runs K] [--chunk BYTES] [--apart 1]',
   );
   const corpus = loadCorpus('mixed', args.mib * MiB);
   const frame = lz4.compressSync(corpus.data, { contentSize: false });
@@ -114,17 +125,28 @@ async function main() {
   const poolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4;
   const rows = [];
   try {
-    await pump(lz4.createDecompressStream(), frame, args.chunk); // warm-up
-    console.log(`mixed ${args.mib} MiB, unsized frame, ${args.chunk}-byte writes`);
+    const warmUp = threadCpu();
+    await pump(lz4.createDecompressStream(), frame, args.chunk);
+    if (args.apart) {
+      const { poolThreads } = cpuBetween(warmUp, threadCpu(), poolSize);
+      if (poolThreads.length === 0) throw new Error('--apart needs /proc/self/task/*/schedstat (Linux)');
+      holdApart(poolThreads);
+      // taskset was forked: the writes that follow fault once on copy-on-write pages.
+      await pump(lz4.createDecompressStream(), frame, args.chunk);
+    }
+    const apart = args.apart ? '; main thread held on CPU 0, threadpool on CPU 1' : '';
+    console.log(`mixed ${args.mib} MiB, unsized frame, ${args.chunk}-byte writes${apart}`);
     console.log(
-      'wall ms  jobs (lone)  in flight ms (share)  sync replay ms  hand-off µs/job  between µs  pool CPU ms  main CPU ms  update ms  C ms',
+      'wall ms  jobs (lone)  in flight ms (share)  sync replay ms  hand-off µs/job  between µs  pool CPU ms  main CPU ms  faults  update ms  C ms',
     );
     for (let run = 0; run < args.runs; run++) {
       recorder.jobs = [];
       const cpuBefore = threadCpu();
+      const faultsBefore = process.resourceUsage().minorPageFault;
       const start = process.hrtime.bigint();
       const bytes = await pump(lz4.createDecompressStream(), frame, args.chunk);
       const wall = ms(process.hrtime.bigint() - start);
+      const faults = process.resourceUsage().minorPageFault - faultsBefore;
       const cpu = cpuBetween(cpuBefore, threadCpu(), poolSize);
       if (bytes !== corpus.data.length) throw new Error(`decoded ${bytes} bytes, expected ${corpus.data.length}`);
       const jobs = recorder.jobs;
@@ -147,6 +169,7 @@ async function main() {
         between,
         poolCpu: cpu.pool,
         mainCpu: cpu.main,
+        faults,
         update,
         c,
       };
@@ -155,7 +178,7 @@ async function main() {
         `${wall.toFixed(1).padStart(7)}  ${String(row.jobs).padStart(4)} (${String(row.lone).padStart(3)})  ` +
           `${inFlight.toFixed(1).padStart(12)} (${((100 * inFlight) / wall).toFixed(0)} %)  ` +
           `${replay.toFixed(1).padStart(14)}  ${row.handOff.toFixed(0).padStart(15)}  ${between.toFixed(0).padStart(10)}  ` +
-          `${cpu.pool.toFixed(1).padStart(11)}  ${cpu.main.toFixed(1).padStart(11)}  ` +
+          `${cpu.pool.toFixed(1).padStart(11)}  ${cpu.main.toFixed(1).padStart(11)}  ${String(faults).padStart(6)}  ` +
           `${update.toFixed(1).padStart(9)}  ${c.toFixed(1).padStart(5)}`,
       );
     }
@@ -168,6 +191,7 @@ async function main() {
       `in flight ${m('inFlight').toFixed(1)} ms, sync replay ${m('replay').toFixed(1)} ms, ` +
       `hand-off ${m('handOff').toFixed(0)} µs per job, ${m('between').toFixed(0)} µs between jobs, ` +
       `threadpool on CPU ${m('poolCpu').toFixed(1)} ms, main thread ${m('mainCpu').toFixed(1)} ms, ` +
+      `${m('faults')} page faults, ` +
       `update ${m('update').toFixed(1)} ms (×${(m('c') / m('update')).toFixed(2)})`,
   );
 }
