@@ -66,11 +66,11 @@ export interface NativeCompressor {
 
 export interface NativeDecompressor {
   update(chunk: Uint8Array): Buffer;
-  // With `outputBudget`: decodes 64 KiB pieces of `chunk` until that much output is out
-  // (native/jobs.h DecodeStep); inputOffset tells how much of `chunk` was used. With `onOutput`
-  // too, one job may decode up to four such outputs (DecodeSteps): all but the last go to
-  // `onOutput`, in order and before the promise settles with the last.
-  updateAsync(chunk: Uint8Array, outputBudget?: number, onOutput?: (out: Buffer) => void): Promise<Buffer>;
+  updateAsync(chunk: Uint8Array): Promise<Buffer>;
+  // Decodes 64 KiB pieces of `chunk` until `outputBudget` bytes are out, then up to three more
+  // such outputs, in one job (native/jobs.h DecodeSteps); inputOffset tells how much of `chunk`
+  // was used.
+  updateManyAsync(chunk: Uint8Array, outputBudget: number): Promise<Buffer[]>;
   end(): void;
   close(): void;
   readonly frameInfo: NativeFrameInfo | undefined;

@@ -129,23 +129,15 @@ export class DecompressCodec extends StreamCodec<Decompressor> {
   async *transform(chunk: BinaryInput): AsyncGenerator<Buffer, void, undefined> {
     const bytes = toBytes(chunk, 'chunk');
     // Each call takes what it can of the rest; every call consumes at least one piece or throws.
-    // A call hands its earlier outputs to onOutput before it settles: they go out first, also
-    // when it fails in a later one.
-    const early: Buffer[] = [];
-    const onOutput = (out: Buffer): void => void early.push(out);
+    // A failure after a call's first output waits for the next call, so that output goes out first.
     for (let pos = 0; pos < bytes.length;) {
       const before = this.context.inputOffset;
       const rest = bytes.subarray(pos);
-      const settled = await this.job(() => this.context.updateSomeAsync(rest, DECOMPRESS_OUTPUT_BUDGET, onOutput)).then(
-        (out) => ({ out }),
-        (error: unknown) => ({ error }),
-      );
-      for (const out of early.splice(0)) if (out.length > 0) yield out;
-      if ('error' in settled) throw settled.error;
+      const outputs = await this.job(() => this.context.updateSomeAsync(rest, DECOMPRESS_OUTPUT_BUDGET));
       const used = this.context.inputOffset - before;
       pos += used;
       this.consumed(used);
-      if (settled.out.length > 0) yield settled.out;
+      for (const out of outputs) if (out.length > 0) yield out;
     }
   }
 

@@ -72,14 +72,13 @@ export class Decompressor {
 
   /**
    * `updateAsync` that stops once about `outputBudget` bytes are out, at the end of a 64 KiB piece
-   * of `chunk`: how much of it was used shows in `inputOffset`. For the stream front-ends
-   * (codec.ts), which hand over large batches of queued writes with bounded memory. With
-   * `onOutput`, the job may go on for a few more such outputs, all but the last handed to
-   * `onOutput` in order once the job is done; the promise then settles with the last.
+   * of `chunk`, and may go on for a few more such outputs in the same job: all of them, in order
+   * (empty ones included). How much of `chunk` was used shows in `inputOffset`. For the stream
+   * front-ends (codec.ts), which hand over large batches of queued writes with bounded memory.
    * @internal
    */
-  async updateSomeAsync(chunk: Uint8Array, outputBudget: number, onOutput?: (out: Buffer) => void): Promise<Buffer> {
-    return this.#native.updateAsync(heldByJob(chunk), outputBudget, onOutput);
+  async updateSomeAsync(chunk: Uint8Array, outputBudget: number): Promise<Buffer[]> {
+    return this.#native.updateManyAsync(heldByJob(chunk), outputBudget);
   }
 
   /**

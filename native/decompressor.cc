@@ -70,6 +70,7 @@ Napi::Function Decompressor::Define(Napi::Env env) {
                      {
                          InstanceMethod<&Decompressor::Update>("update"),
                          InstanceMethod<&Decompressor::UpdateAsync>("updateAsync"),
+                         InstanceMethod<&Decompressor::UpdateManyAsync>("updateManyAsync"),
                          InstanceMethod<&Decompressor::End>("end"),
                          InstanceMethod<&Decompressor::Close>("close"),
                          InstanceMethod<&Decompressor::Clone>("clone"),
@@ -97,30 +98,25 @@ Decompressor::Decompressor(const Napi::CallbackInfo& info) : ContextWrap<Decompr
 
 size_t Decompressor::NativeBytes() const { return (decoder_ ? decoder_->NativeBytes() : 0) + scratch_.capacity(); }
 
-// update(chunk) and updateAsync(chunk, outputBudget?, onOutput?): when block headers bound the
-// output, it is decoded straight into the Buffer returned (PreallocateStep); otherwise it goes
-// through the scratch buffer into a new Buffer. With a budget, the chunk is decoded in pieces
-// until that much output is out (DecodeStep); the caller reads from inputOffset how much of the
-// chunk was used. With onOutput too, one job decodes up to kMaxStepsPerJob such outputs
-// (DecodeSteps), handing all but the last to onOutput before it settles with the last.
-Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
+// update(chunk), updateAsync(chunk) and updateManyAsync(chunk, outputBudget): when block headers
+// bound the output, it is decoded straight into the Buffer returned (PreallocateStep); otherwise
+// it goes through the scratch buffer into a new Buffer. updateManyAsync decodes the chunk in pieces
+// until `outputBudget` bytes are out (DecodeStep), then goes on for up to kMaxStepsPerJob such
+// outputs in one job (DecodeSteps), which settles with all of them in order; the caller reads from
+// inputOffset how much of the chunk was used.
+Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, StepMode mode) {
   Napi::Env env = info.Env();
   Decompressor* self = Usable(info);
   Napi::Value chunk = info[0];
   ByteView input = ReadBytes(chunk, "chunk");
   size_t budget = SIZE_MAX;
-  if (async && !info[1].IsUndefined()) {
+  if (mode == StepMode::AsyncMany) {
     double value = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
     if (!(value >= 1 && value < 9007199254740992.0)) throw Napi::RangeError::New(env, "outputBudget must be positive");
     budget = static_cast<size_t>(value);
   }
-  Napi::Function onOutput;
-  if (async && budget != SIZE_MAX && !info[2].IsUndefined()) {
-    if (!info[2].IsFunction()) throw Napi::TypeError::New(env, "onOutput must be a function");
-    onOutput = info[2].As<Napi::Function>();
-  }
-  // A failure met after earlier pieces of the last budgeted call had output: that output was
-  // returned first, the failure is this call's.
+  // A failure met after earlier output of the last budgeted call: that output was returned
+  // first, the failure is this call's.
   if (self->deferred_) {
     Failure failure = self->deferred_;
     self->deferred_ = Failure();
@@ -141,26 +137,31 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, bool async) {
   if (self->scratchCalls_ > 0) {
     self->scratchCalls_--;
   } else {
-    plan = PlanSteps(*self->decoder_, input, budget, limit, onOutput.IsEmpty() ? 1 : kMaxStepsPerJob);
+    plan = PlanSteps(*self->decoder_, input, budget, limit, mode == StepMode::AsyncMany ? kMaxStepsPerJob : 1);
   }
-  if (plan.size() >= 2) {
+  // The one step of a call that plans at most one: into its planned Buffer, else through scratch.
+  auto singleStep = [&]() {
+    DecodeStep step = newStep();
+    if (plan.size() == 1) PreallocateStep(env, plan[0], &self->scratchCalls_, &step);
+    if (step.preallocated.IsEmpty()) {
+      size_t wanted = std::max(self->decoder_->BlockSize(), std::min(input.size * 4, kMaxScratch));
+      if (self->scratch_.Reserve(wanted)) step.sink->Preallocate(self->scratch_.data(), self->scratch_.capacity());
+    }
+    step.sink->SizeHint(input.size * 4);
+    return step;
+  };
+  if (mode == StepMode::AsyncMany) {
     DecodeSteps steps;
-    steps.onOutput = Napi::Persistent(onOutput);
-    for (const PlannedStep& planned : plan) {
+    if (plan.size() < 2) steps.steps.push_back(singleStep());
+    for (size_t i = 0; plan.size() >= 2 && i < plan.size(); i++) {
       DecodeStep step = newStep();
-      PreallocateStep(env, planned, &self->scratchCalls_, &step);
+      PreallocateStep(env, plan[i], &self->scratchCalls_, &step);
       steps.steps.push_back(std::move(step));
     }
     return AsyncJob<DecodeSteps>::Start(env, std::move(steps), {info.This(), chunk}, self);
   }
-  DecodeStep step = newStep();
-  if (plan.size() == 1) PreallocateStep(env, plan[0], &self->scratchCalls_, &step);
-  if (step.preallocated.IsEmpty()) {
-    size_t wanted = std::max(self->decoder_->BlockSize(), std::min(input.size * 4, kMaxScratch));
-    if (self->scratch_.Reserve(wanted)) step.sink->Preallocate(self->scratch_.data(), self->scratch_.capacity());
-  }
-  step.sink->SizeHint(input.size * 4);
-  if (async) return AsyncJob<DecodeStep>::Start(env, std::move(step), {info.This(), chunk}, self);
+  DecodeStep step = singleStep();
+  if (mode == StepMode::Async) return AsyncJob<DecodeStep>::Start(env, std::move(step), {info.This(), chunk}, self);
   step.Run();
   self->AfterCall(env);
   return step.Finish(env);

@@ -28,9 +28,11 @@ class Decompressor : public ContextWrap<Decompressor> {
   void Finalize(Napi::Env env) override { ContextWrap::Finalize(env); }
 
  private:
-  Napi::Value Step(const Napi::CallbackInfo& info, bool async);
-  Napi::Value Update(const Napi::CallbackInfo& info) { return Step(info, false); }
-  Napi::Value UpdateAsync(const Napi::CallbackInfo& info) { return Step(info, true); }
+  enum class StepMode { Sync, Async, AsyncMany };
+  Napi::Value Step(const Napi::CallbackInfo& info, StepMode mode);
+  Napi::Value Update(const Napi::CallbackInfo& info) { return Step(info, StepMode::Sync); }
+  Napi::Value UpdateAsync(const Napi::CallbackInfo& info) { return Step(info, StepMode::Async); }
+  Napi::Value UpdateManyAsync(const Napi::CallbackInfo& info) { return Step(info, StepMode::AsyncMany); }
   Napi::Value End(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Clone(const Napi::CallbackInfo& info);

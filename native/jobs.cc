@@ -94,17 +94,14 @@ void DecodeSteps::Run() {
 }
 
 Napi::Value DecodeSteps::Finish(Napi::Env env) {
-  Napi::Value deliveryError;
-  for (size_t i = 0; i < last; i++) {
-    try {
-      onOutput.Call({steps[i].Finish(env)});
-    } catch (const Napi::Error& error) {
-      if (deliveryError.IsEmpty()) deliveryError = error.Value();
-    }
+  DecodeStep& stopped = steps[last];
+  if (last > 0 && stopped.failure && stopped.deferred != nullptr) {
+    *stopped.deferred = stopped.failure;
+    stopped.failure = Failure();
   }
-  Napi::Value result = steps[last].Finish(env);
-  if (!deliveryError.IsEmpty()) throw Napi::Error(env, deliveryError);
-  return result;
+  Napi::Array outputs = Napi::Array::New(env, last + 1);
+  for (size_t i = 0; i <= last; i++) outputs.Set(static_cast<uint32_t>(i), steps[i].Finish(env));
+  return outputs;
 }
 
 }  // namespace lz4framed

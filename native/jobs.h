@@ -108,21 +108,21 @@ struct DecodeStep {
 };
 
 // Consecutive budgeted outputs of one chunk decoded by one job: each a DecodeStep over its own
-// range of the chunk into its own preallocated Buffer. Stops at the first failure, which belongs to
-// that step (its earlier pieces' output first, as DecodeStep does). All but the last output go to
-// `onOutput` once the job is done, in order, and the job settles with the last. Handed over while
-// the next output decoded, each output woke the main thread, which `perf sched` showed running on
-// the decoder's core and preempting it while the other core idled: that cost more than handing
-// them all over at the end (decompression Transform of 100 MiB in 64 KiB writes, the two
-// alternating in one process, 20 runs each: medians 59.7-64.4 ms at the end against 60.7-65.7
-// while decoding in six processes; faster in each of nine such processes).
+// range of the chunk into its own preallocated Buffer; the job settles with all of them, in order.
+// Stops at the first failure, which belongs to that step: when outputs came before it, it waits in
+// `deferred` for the owner's next call (as a failure after a step's earlier pieces does), so that
+// they are returned first. All outputs go over when the job ends: handed over while the next one
+// decoded, each woke the main thread, which `perf sched` showed running on the decoder's core and
+// preempting it while the other core idled, at more cost than handing them all over at the end
+// (decompression Transform of 100 MiB in 64 KiB writes, the two alternating in one process, 20
+// runs each: medians 59.7-64.4 ms at the end against 60.7-65.7 while decoding in six processes;
+// faster in each of nine such processes).
 struct DecodeSteps {
   std::vector<DecodeStep> steps;
-  Napi::FunctionReference onOutput;
   size_t last = 0;
 
   void Run();
-  // A throwing onOutput does not stop the others: the first such error is thrown at the end.
+  // An array of the outputs.
   Napi::Value Finish(Napi::Env env);
 };
 

@@ -51,14 +51,9 @@ async function watchingJobs(
   body: () => Promise<void>,
 ): Promise<void> {
   const original = Decompressor.prototype.updateSomeAsync;
-  Decompressor.prototype.updateSomeAsync = function (
-    this: Decompressor,
-    chunk: Uint8Array,
-    budget: number,
-    onOutput?: (out: Buffer) => void,
-  ) {
+  Decompressor.prototype.updateSomeAsync = function (this: Decompressor, chunk: Uint8Array, budget: number) {
     onJob(chunk);
-    return original.call(this, chunk, budget, onOutput).finally(onSettled);
+    return original.call(this, chunk, budget).finally(onSettled);
   };
   try {
     await body();
@@ -208,7 +203,7 @@ test('a corrupt last block of a batch that ends the stream: the coded error stil
   const corrupt = flipped(packed, last.offset + 4 + 10);
   const d = new Decompressor();
   // One budgeted call takes the whole input: its output comes out, the failure waits.
-  const out = await d.updateSomeAsync(corrupt, 64 * MiB);
+  const out = Buffer.concat(await d.updateSomeAsync(corrupt, 64 * MiB));
   expect(out.equals(plain.subarray(0, out.length))).toBe(true);
   expect(() => d.end()).toThrow(expect.objectContaining({ code: 'ERR_LZ4F_BLOCKCHECKSUM_INVALID' }));
   d.close();
@@ -247,9 +242,9 @@ test('checkpoint and clone mid-stream still work after update() calls', async ()
   }
 });
 
-// Decodes `packed` with budgeted calls, `onOutput` or not: every output in order, the number of
-// outputs each call gave, and where a failure stopped it.
-async function budgetedCalls(packed: Uint8Array, budget: number, batched: boolean, callInput = 960 * KiB) {
+// Decodes `packed` with budgeted calls: every output in order, the number of outputs each call
+// gave, and where a failure stopped it.
+async function budgetedCalls(packed: Uint8Array, budget: number, callInput = 960 * KiB) {
   const d = new Decompressor();
   const outputs: Buffer[] = [];
   const perCall: number[] = [];
@@ -257,18 +252,9 @@ async function budgetedCalls(packed: Uint8Array, budget: number, batched: boolea
   try {
     for (let pos = 0; pos < packed.length;) {
       const before = d.inputOffset;
-      const early: Buffer[] = [];
-      let settled = false;
-      const onOutput = batched
-        ? (out: Buffer) => {
-            expect(settled).toBe(false); // every early output before the promise settles
-            early.push(out);
-          }
-        : undefined;
-      const last = await d.updateSomeAsync(packed.subarray(pos, pos + callInput), budget, onOutput);
-      settled = true;
-      outputs.push(...early, last);
-      perCall.push(early.length + 1);
+      const some = await d.updateSomeAsync(packed.subarray(pos, pos + callInput), budget);
+      outputs.push(...some);
+      perCall.push(some.length);
       pos += d.inputOffset - before;
     }
     d.end();
@@ -279,72 +265,57 @@ async function budgetedCalls(packed: Uint8Array, budget: number, batched: boolea
   return { outputs, perCall, failure };
 }
 
-test('one job decodes several budgeted outputs, handing all but the last on before it settles', async () => {
+test('one job decodes several budgeted outputs and settles with all of them, in order', async () => {
   const packed = compressInOneCall(data);
   for (const budget of [256 * KiB, MiB]) {
-    // Calls of 2 MiB of input: about 4 MiB of output each.
-    const batched = await budgetedCalls(packed, budget, true, 2 * MiB);
-    const single = await budgetedCalls(packed, budget, false, 2 * MiB);
-    expect(batched.failure).toBeUndefined();
-    expect(Buffer.concat(batched.outputs).equals(data)).toBe(true);
-    expect(Buffer.concat(single.outputs).equals(data)).toBe(true);
-    // Up to four outputs per job, each within its budget plus one 64 KiB piece's worth, and far
-    // fewer jobs than single calls.
-    expect(Math.max(...batched.perCall)).toBe(4);
-    for (const out of batched.outputs) expect(out.length).toBeLessThanOrEqual(budget + 255 * 64 * KiB);
-    expect(batched.perCall.length).toBeLessThanOrEqual(single.perCall.length / 2);
+    // Calls of 2 MiB of input: about 6 MiB of output each, more than four budgets.
+    const { outputs, perCall, failure } = await budgetedCalls(packed, budget, 2 * MiB);
+    expect(failure).toBeUndefined();
+    expect(Buffer.concat(outputs).equals(data)).toBe(true);
+    // Up to four outputs per job, each within its budget plus one 64 KiB piece's worth.
+    expect(Math.max(...perCall)).toBe(4);
+    for (const out of outputs) expect(out.length).toBeLessThanOrEqual(budget + 255 * 64 * KiB);
+    expect(perCall.length).toBeLessThanOrEqual(outputs.length / 2);
   }
 });
 
-test('a corrupt block in a later output of a job: what comes before it and the error, as with single calls', async () => {
+test('a corrupt block in a later output of a job: the outputs before it, then the error at the next call', async () => {
   const packed = compressInOneCall(data, { blockChecksum: true });
   const layout = frameLayout(packed);
-  // Blocks of 64 KiB: block 40 ends about 2.6 MiB in, the third output of the first full job.
-  const corrupt = flipped(packed, layout.blocks[40].offset + 4 + 10);
-  const batched = await budgetedCalls(corrupt, MiB, true);
-  const single = await budgetedCalls(corrupt, MiB, false);
-  expect(batched.failure?.code).toBe('ERR_LZ4F_BLOCKCHECKSUM_INVALID');
-  expect(single.failure?.code).toBe('ERR_LZ4F_BLOCKCHECKSUM_INVALID');
-  expect(Math.max(...batched.perCall)).toBeGreaterThan(1);
-  const emitted = Buffer.concat(batched.outputs);
-  expect(emitted.equals(Buffer.concat(single.outputs))).toBe(true);
-  expect(emitted.length).toBeGreaterThanOrEqual(40 * 64 * KiB - 128 * KiB);
-  expect(emitted.equals(data.subarray(0, emitted.length))).toBe(true);
+  // Blocks of 64 KiB, jobs of up to four 1 MiB outputs: the bad block falls in every place of a
+  // job's later outputs, at the first piece of one (nothing of it decoded) or further in.
+  let failedAtAnOutputStart = 0;
+  for (let bad = 30; bad <= 60; bad++) {
+    const corrupt = flipped(packed, layout.blocks[bad].offset + 4 + 10);
+    const { outputs, perCall, failure } = await budgetedCalls(corrupt, MiB);
+    expect(failure?.code).toBe('ERR_LZ4F_BLOCKCHECKSUM_INVALID');
+    const emitted = Buffer.concat(outputs);
+    expect(emitted.equals(data.subarray(0, emitted.length))).toBe(true);
+    // Everything before the 64 KiB piece of input holding the bad block (a few blocks of output
+    // at this data's ratio), and never the bad block.
+    expect(emitted.length).toBeGreaterThanOrEqual(bad * 64 * KiB - 6 * 64 * KiB);
+    expect(emitted.length).toBeLessThanOrEqual(bad * 64 * KiB);
+    // A job that met it at the start of a later output settled with the outputs before, the
+    // failing one empty; the error came from the next call.
+    const lastJob = outputs.slice(-perCall[perCall.length - 1]);
+    if (lastJob.length > 1 && lastJob[lastJob.length - 1].length === 0) failedAtAnOutputStart++;
+  }
+  expect(failedAtAnOutputStart).toBeGreaterThan(0);
 });
 
-test('an onOutput that throws still gets every early output; the call then rejects with its first error', async () => {
-  const packed = compressInOneCall(data);
+test('a budgeted call checks its budget: anything but a positive number is a RangeError', async () => {
   const d = new Decompressor();
-  // The first call reads the frame header, after which block headers bound each output.
-  const head = d.update(packed.subarray(0, 64 * KiB));
-  const early: Buffer[] = [];
-  const onOutput = (out: Buffer) => {
-    early.push(out);
-    throw new Error(`refused output ${early.length}`);
-  };
-  const batch = packed.subarray(64 * KiB, 64 * KiB + 2 * MiB);
-  await expect(d.updateSomeAsync(batch, MiB, onOutput)).rejects.toThrow('refused output 1');
-  expect(early.length).toBeGreaterThanOrEqual(2);
-  // The context is usable and where the job left it: the rest of the input decodes after the
-  // early outputs and the last one (which the rejection dropped), to the original bytes.
-  const rest = d.update(packed.subarray(d.inputOffset));
+  const packed = compressInOneCall(data);
+  for (const budget of [0, -1, Number.NaN, '1' as unknown as number]) {
+    // Thrown by the addon, whose RangeError is not this realm's (jest): checked by name.
+    await expect(d.updateSomeAsync(packed, budget)).rejects.toMatchObject({
+      name: 'RangeError',
+      message: 'outputBudget must be positive',
+    });
+  }
+  // Nothing was consumed: the whole input still decodes.
+  expect(Buffer.concat(await d.updateSomeAsync(packed, 64 * MiB)).equals(data)).toBe(true);
   d.end();
-  d.close();
-  const delivered = Buffer.concat([head, ...early]);
-  expect(delivered.equals(data.subarray(0, delivered.length))).toBe(true);
-  expect(rest.equals(data.subarray(data.length - rest.length))).toBe(true);
-  expect(delivered.length + rest.length).toBeLessThan(data.length);
-});
-
-test('onOutput is checked: anything but a function is a TypeError', async () => {
-  const d = new Decompressor();
-  const packed = compressInOneCall(data);
-  const notAFunction = 'callback' as unknown as (out: Buffer) => void;
-  // Thrown by the addon, whose TypeError is not this realm's (jest): checked by name.
-  await expect(d.updateSomeAsync(packed, MiB, notAFunction)).rejects.toMatchObject({
-    name: 'TypeError',
-    message: 'onOutput must be a function',
-  });
   d.close();
 });
 
