@@ -152,11 +152,14 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, StepMode mode) {
   };
   if (mode == StepMode::AsyncMany) {
     DecodeSteps steps;
-    if (plan.size() < 2) steps.steps.push_back(singleStep());
-    for (size_t i = 0; plan.size() >= 2 && i < plan.size(); i++) {
-      DecodeStep step = newStep();
-      PreallocateStep(env, plan[i], &self->scratchCalls_, &step);
-      steps.steps.push_back(std::move(step));
+    if (plan.size() < 2) {
+      steps.steps.push_back(singleStep());
+    } else {
+      for (const PlannedStep& planned : plan) {
+        DecodeStep step = newStep();
+        PreallocateStep(env, planned, &self->scratchCalls_, &step);
+        steps.steps.push_back(std::move(step));
+      }
     }
     return AsyncJob<DecodeSteps>::Start(env, std::move(steps), {info.This(), chunk}, self);
   }

@@ -108,7 +108,8 @@ struct DecodeStep {
 };
 
 // Consecutive budgeted outputs of one chunk decoded by one job: each a DecodeStep over its own
-// range of the chunk into its own preallocated Buffer; the job settles with all of them, in order.
+// range of the chunk into its own preallocated Buffer (a lone step may go through the context's
+// scratch buffer, as update() does); the job settles with all of them, in order.
 // Stops at the first failure, which belongs to that step: when outputs came before it, it waits in
 // `deferred` for the owner's next call (as a failure after a step's earlier pieces does), so that
 // they are returned first. All outputs go over when the job ends: handed over while the next one
