@@ -158,6 +158,7 @@ Napi::Value Decompressor::Step(const Napi::CallbackInfo& info, StepMode mode) {
       for (const PlannedStep& planned : plan) {
         DecodeStep step = newStep();
         PreallocateStep(env, planned, &self->scratchCalls_, &step);
+        step.afterEarlierSteps = !steps.steps.empty();
         steps.steps.push_back(std::move(step));
       }
     }

@@ -73,7 +73,7 @@ void DecodeStep::Decode() {
 }
 
 Napi::Value DecodeStep::Finish(Napi::Env env) {
-  if (failure && deferred != nullptr && piecesDone > 0) {
+  if (failure && deferred != nullptr && (piecesDone > 0 || afterEarlierSteps)) {
     *deferred = failure;
     failure = Failure();
   }
@@ -94,11 +94,6 @@ void DecodeSteps::Run() {
 }
 
 Napi::Value DecodeSteps::Finish(Napi::Env env) {
-  DecodeStep& stopped = steps[last];
-  if (last > 0 && stopped.failure && stopped.deferred != nullptr) {
-    *stopped.deferred = stopped.failure;
-    stopped.failure = Failure();
-  }
   Napi::Array outputs = Napi::Array::New(env, last + 1);
   for (size_t i = 0; i <= last; i++) outputs.Set(static_cast<uint32_t>(i), steps[i].Finish(env));
   return outputs;

@@ -74,6 +74,9 @@ struct DecodeStep {
   // overstated the output): how many of the owner's next calls should not preallocate.
   unsigned* scratchCalls = nullptr;
   size_t piecesDone = 0;
+  // Set for a step after the first of a DecodeSteps job: the steps before it return their output
+  // first, so its failure waits in `deferred` as one after earlier pieces does.
+  bool afterEarlierSteps = false;
   Failure failure;
 
   static constexpr size_t kDecodePiece = 64 * 1024;
@@ -111,8 +114,8 @@ struct DecodeStep {
 // range of the chunk into its own preallocated Buffer (a lone step may go through the context's
 // scratch buffer, as update() does); the job settles with all of them, in order.
 // Stops at the first failure, which belongs to that step: when outputs came before it, it waits in
-// `deferred` for the owner's next call (as a failure after a step's earlier pieces does), so that
-// they are returned first. All outputs go over when the job ends: handed over while the next one
+// `deferred` for the owner's next call (DecodeStep::afterEarlierSteps), so that they are returned
+// first. All outputs go over when the job ends: handed over while the next one
 // decoded, each woke the main thread, which `perf sched` showed running on the decoder's core and
 // preempting it while the other core idled, at more cost than handing them all over at the end
 // (decompression Transform of 100 MiB in 64 KiB writes, the two alternating in one process, 20
