@@ -14,7 +14,8 @@ const v8 = require('v8');
 const vm = require('vm');
 
 v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc');
+// A full, forced garbage collection (also for the diagnostic scripts beside this one).
+const fullGc = vm.runInNewContext('gc');
 
 let cpuTime = false;
 
@@ -38,7 +39,7 @@ function median(values) {
 // `iterations` calls of the contender (sequential, or `inFlight` at a time); seconds.
 async function timeBatch(c, iterations) {
   if (c.selfTimed) return c.fn(iterations);
-  gc();
+  fullGc();
   const start = clock();
   if (!c.async) {
     for (let i = 0; i < iterations; i++) c.fn();
@@ -102,4 +103,4 @@ async function latency(contenders, runs, ms) {
   return result;
 }
 
-module.exports = { throughput, rate, latency, median, useCpuTime };
+module.exports = { throughput, rate, latency, median, useCpuTime, fullGc };
