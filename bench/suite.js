@@ -173,7 +173,7 @@ async function streamRows(rows, reference, data, runs, extras) {
     await pump(t.decompress(), transformFrames[t.name], STREAM_CHUNK, out);
     checkRoundTrip(`${t.name} Transform streams`, Buffer.concat(out), data);
   }
-  const row = async (op, cOp, contenders, note, cVariants = []) =>
+  const row = async (op, cOp, contenders, { note, cVariants = [] } = {}) =>
     rows.add(
       op,
       'MB/s',
@@ -195,14 +195,13 @@ async function streamRows(rows, reference, data, runs, extras) {
     `stream compress: Transform, ${chunks}`,
     'compressStream',
     TRANSFORMS.map((t) => ({ id: t.name, fn: () => pump(t.compress(), data, STREAM_CHUNK), async: true })),
-    noTransform,
+    { note: noTransform },
   );
   await row(
     `stream decompress: Decompressor.update, ${chunks}`,
     'decompressStream',
     [{ id: 'lz4framed', fn: () => contextDecompress(packed, STREAM_CHUNK) }],
-    undefined,
-    extras ? [cContender(reference, 'decompressStreamFreshDst', 0, 'C:decompressStreamFreshDst')] : [],
+    { cVariants: extras ? [cContender(reference, 'decompressStreamFreshDst', 0, 'C:decompressStreamFreshDst')] : [] },
   );
   await row(`stream decompress: Decompressor.updateAsync, ${chunks}`, 'decompressStream', [
     { id: 'lz4framed', fn: () => contextDecompressAsync(packed, STREAM_CHUNK), async: true },
@@ -215,7 +214,7 @@ async function streamRows(rows, reference, data, runs, extras) {
       fn: () => pump(t.decompress(), transformFrames[t.name], STREAM_CHUNK),
       async: true,
     })),
-    noTransform,
+    { note: noTransform },
   );
 }
 
