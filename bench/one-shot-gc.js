@@ -3,11 +3,12 @@
 // node bench/one-shot-gc.js [--runs 11]
 //
 // How much of V8's garbage collection falls inside a large one-shot decode. Each corpus (mixed
-// 100 MiB, incompressible 32 MiB, compressible 64 MiB) is compressed at level 0 with its size stored, then
-// decompressSync and the promise decompress take turns, with a full GC before each call as
-// bench/measure.js does. The output, 32-100 MiB of new ArrayBuffer memory, passes the external
-// memory limit that V8 set at that GC, and V8 answers with a collection of its own: on the main
-// thread while the call allocates, and, for the promise, while its job decodes on the threadpool.
+// 100 MiB, incompressible 32 MiB, compressible 64 MiB) is compressed at level 0 with its size
+// stored, then decompressSync and the promise decompress take turns, with a full GC before each
+// call as bench/measure.js does. An output large enough (here the 100 MiB one) passes the
+// external-memory limit that V8 set at that GC, and V8 answers with a collection of its own: it
+// starts on the main thread while the call allocates and, for the promise, goes on while its job
+// decodes on the threadpool.
 // Prints per corpus and mode the medians of: the call's wall time, the main thread's GC pauses
 // that began inside the call (perf_hooks 'gc' entries, forced ones left out), and those that began
 // after it and before the next call; then how many calls had a pause inside. Nothing is asserted:
@@ -47,7 +48,7 @@ async function main() {
     const { data } = loadCorpus(name, size);
     const frame = lz4.compressSync(data);
     const modes = {
-      decompressSync: async () => lz4.decompressSync(frame),
+      decompressSync: () => lz4.decompressSync(frame),
       decompress: () => lz4.decompress(frame),
     };
     const calls = Object.fromEntries(Object.keys(modes).map((mode) => [mode, []]));
