@@ -58,7 +58,7 @@ async function main() {
         const start = performance.now();
         const out = await call();
         const end = performance.now();
-        if (out.length !== data.length) throw new Error(`${mode} of ${name}: ${out.length} bytes out`);
+        if (!out.equals(data)) throw new Error(`${mode} of ${name} does not give the input back`);
         await settle();
         // The first round warms up.
         if (run > 0) calls[mode].push({ start, end, next: performance.now() });
